@@ -1,0 +1,1 @@
+"""Administration: users, forces, departments. Never case content."""

@@ -1,0 +1,258 @@
+"""Administration pages: users, forces, departments. Admin role only; no case content."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from casetrack.admin.forms import (
+    ConfirmForm,
+    DepartmentForm,
+    ForceForm,
+    NameForm,
+    NewUserForm,
+    ResetPasswordForm,
+    UserDetailsForm,
+)
+from casetrack.auth import service as accounts
+from casetrack.auth.access import require
+from casetrack.auth.models import User
+from casetrack.auth.permissions import Permission
+from casetrack.errors import DomainError
+from casetrack.extensions import db
+from casetrack.org import service as org
+from casetrack.org.models import Department, Force
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _get(model: type, object_id: int) -> object:
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _show_error(form: FlaskForm, error: DomainError, default_field: str) -> None:
+    field = getattr(form, error.field or "", None) or getattr(form, default_field)
+    field.errors = [*field.errors, error.message]
+
+
+def _placement_choices(form: UserDetailsForm) -> None:
+    forces = db.session.scalars(select(Force).order_by(Force.code)).all()
+    departments = db.session.scalars(
+        select(Department).join(Force).order_by(Force.code, Department.name)
+    ).all()
+    form.forces.choices = [(force.id, f"{force.name} ({force.code})") for force in forces]
+    form.departments.choices = [(d.id, d.label) for d in departments]
+
+
+def _chosen(model: type, ids: list[int] | None) -> list:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(model).where(model.id.in_(ids))).all())
+
+
+# ---- users -----------------------------------------------------------------------------------
+
+
+@bp.route("/users")
+@require(Permission.MANAGE_USERS)
+def users() -> ResponseReturnValue:
+    rows = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def user_new() -> ResponseReturnValue:
+    form = NewUserForm()
+    _placement_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.new_password.data,
+                forces=_chosen(Force, form.forces.data),
+                departments=_chosen(Department, form.departments.data),
+                staff_number=form.staff_number.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error, "email")
+        else:
+            db.session.commit()
+            flash(
+                f"Account created for {user.email}. They must choose a new password when "
+                "they first sign in.",
+                "success",
+            )
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def user_detail(user_id: int) -> ResponseReturnValue:
+    user: User = _get(User, user_id)  # type: ignore[assignment]
+    form = UserDetailsForm(obj=None if request.method == "POST" else user)
+    _placement_choices(form)
+    if request.method != "POST":
+        form.forces.data = [force.id for force in user.forces]
+        form.departments.data = [d.id for d in user.departments]
+    if form.validate_on_submit():
+        try:
+            changed = accounts.update_user(
+                user,
+                name=form.name.data,
+                role=form.role.data,
+                forces=_chosen(Force, form.forces.data),
+                departments=_chosen(Department, form.departments.data),
+                staff_number=form.staff_number.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash("Changes saved." if changed else "Nothing was changed.", "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template(
+        "admin/user_detail.html", user=user, form=form, confirm=ConfirmForm(formdata=None)
+    )
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def user_deactivate(user_id: int) -> ResponseReturnValue:
+    return _set_active(user_id, active=False)
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def user_reactivate(user_id: int) -> ResponseReturnValue:
+    return _set_active(user_id, active=True)
+
+
+def _set_active(user_id: int, *, active: bool) -> ResponseReturnValue:
+    user: User = _get(User, user_id)  # type: ignore[assignment]
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.set_active(user, active, by=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            f"{user.name} can sign in again."
+            if active
+            else f"{user.name} has been deactivated and signed out everywhere.",
+            "success",
+        )
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def user_reset_password(user_id: int) -> ResponseReturnValue:
+    user: User = _get(User, user_id)  # type: ignore[assignment]
+    form = ResetPasswordForm()
+    form.account_email, form.account_name = user.email, user.name
+    if form.validate_on_submit():
+        accounts.reset_password(user, form.new_password.data)
+        db.session.commit()
+        flash(
+            f"Password reset for {user.name}. They have been signed out and must choose a "
+            "new password when they next sign in.",
+            "success",
+        )
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/user_password.html", user=user, form=form)
+
+
+# ---- forces and departments -----------------------------------------------------------------
+
+
+@bp.route("/forces", methods=["GET", "POST"])
+@require(Permission.MANAGE_ORGANISATION)
+def forces() -> ResponseReturnValue:
+    form = ForceForm()
+    if form.validate_on_submit():
+        try:
+            force = org.add_force(form.code.data, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error, "code")
+        else:
+            db.session.commit()
+            flash(f"Force {force.code} added.", "success")
+            return redirect(url_for("admin.forces"))
+    rows = db.session.scalars(select(Force).order_by(Force.code)).all()
+    return render_template("admin/forces.html", forces=rows, form=form)
+
+
+@bp.route("/forces/<int:force_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_ORGANISATION)
+def force_detail(force_id: int) -> ResponseReturnValue:
+    force: Force = _get(Force, force_id)  # type: ignore[assignment]
+    form = NameForm(obj=force)
+    if form.validate_on_submit():
+        try:
+            org.rename_force(force, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash("Force name saved.", "success")
+            return redirect(url_for("admin.forces"))
+    return render_template("admin/force_detail.html", force=force, form=form)
+
+
+@bp.route("/departments", methods=["GET", "POST"])
+@require(Permission.MANAGE_ORGANISATION)
+def departments() -> ResponseReturnValue:
+    form = DepartmentForm()
+    all_forces = db.session.scalars(select(Force).order_by(Force.code)).all()
+    form.force.choices = [(force.id, f"{force.name} ({force.code})") for force in all_forces]
+    if form.validate_on_submit():
+        force: Force = _get(Force, form.force.data)  # type: ignore[assignment]
+        try:
+            department = org.add_department(force, form.code.data, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error, "code")
+        else:
+            db.session.commit()
+            flash(f"Department {department.label} added.", "success")
+            return redirect(url_for("admin.departments"))
+    rows = db.session.scalars(
+        select(Department).join(Force).order_by(Force.code, Department.name)
+    ).all()
+    return render_template(
+        "admin/departments.html", departments=rows, form=form, has_forces=bool(all_forces)
+    )
+
+
+@bp.route("/departments/<int:department_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_ORGANISATION)
+def department_detail(department_id: int) -> ResponseReturnValue:
+    department: Department = _get(Department, department_id)  # type: ignore[assignment]
+    form = NameForm(obj=department)
+    if form.validate_on_submit():
+        try:
+            org.rename_department(department, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash("Department name saved.", "success")
+            return redirect(url_for("admin.departments"))
+    return render_template("admin/department_detail.html", department=department, form=form)

@@ -1,0 +1,121 @@
+"""Roles, permissions and the one check every view and template uses. Deny by default.
+
+Pure module: no Flask or SQLAlchemy imports, so the table can be read and tested alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class Role(StrEnum):
+    STANDARDS_MANAGER = "standards_manager"
+    PSD = "psd"
+    PSD_HEAD = "psd_head"
+    LEADERSHIP = "leadership"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.STANDARDS_MANAGER: "Standards Manager",
+    Role.PSD: "PSD reviewer / investigator",
+    Role.PSD_HEAD: "Head of PSD",
+    Role.LEADERSHIP: "Leadership",
+    Role.ADMIN: "Administrator",
+}
+
+
+class Permission(StrEnum):
+    """What a route or action needs. Every route declares one (or is explicitly public)."""
+
+    SIGNED_IN = "signed_in"  # home page, own account, sign out
+    MANAGE_USERS = "manage_users"
+    MANAGE_ORGANISATION = "manage_organisation"  # forces, departments, reference data
+    CASE_VIEW = "case_view"
+    CASE_CREATE = "case_create"
+    CASE_ASSESS = "case_assess"  # assess, resolve locally, refer, withdraw
+    CASE_PSD = "case_psd"  # accept/return, assign, severity, IOPC, outcomes, reopen
+    PERSON_MANAGE = "person_manage"
+    EVIDENCE_VIEW = "evidence_view"
+    EVIDENCE_ADD = "evidence_add"
+    REPORT_VIEW = "report_view"
+    AUDIT_READ = "audit_read"
+    RESTRICTED_CASES = "restricted_cases"
+    RETENTION_DECIDE = "retention_decide"
+    IMPORT_CASES = "import_cases"
+
+
+_CASE_WORK = {Permission.CASE_VIEW, Permission.EVIDENCE_VIEW, Permission.REPORT_VIEW}
+_PSD = _CASE_WORK | {Permission.CASE_PSD, Permission.EVIDENCE_ADD, Permission.PERSON_MANAGE}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.STANDARDS_MANAGER: frozenset(
+        _CASE_WORK
+        | {
+            Permission.CASE_CREATE,
+            Permission.CASE_ASSESS,
+            Permission.EVIDENCE_ADD,
+            Permission.PERSON_MANAGE,
+        }
+    ),
+    Role.PSD: frozenset(_PSD),
+    Role.PSD_HEAD: frozenset(
+        _PSD
+        | {
+            Permission.AUDIT_READ,
+            Permission.RESTRICTED_CASES,
+            Permission.RETENTION_DECIDE,
+            Permission.IMPORT_CASES,
+        }
+    ),
+    Role.LEADERSHIP: frozenset({Permission.REPORT_VIEW}),
+    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.MANAGE_ORGANISATION}),
+}
+
+
+class Actor(Protocol):
+    """What can() needs to know about a user."""
+
+    role: str
+    is_active: bool
+
+
+ObjectRule = Callable[[Any, Permission, Any], bool]
+_object_rules: dict[type, ObjectRule] = {}
+
+
+def register_object_rule(kind: type, rule: ObjectRule) -> None:
+    """Features register the object-level rule for their model (department, force, conflict)."""
+    _object_rules[kind] = rule
+
+
+def role_can(role: str | Role | None, permission: Permission) -> bool:
+    """True if the role's permission set includes the permission (signed-in is every role's)."""
+    try:
+        role = Role(role) if role is not None else None
+    except ValueError:
+        return False
+    if role is None:
+        return False
+    return permission is Permission.SIGNED_IN or permission in ROLE_PERMISSIONS[role]
+
+
+def can(user: Actor | None, permission: Permission, obj: Any = None) -> bool:
+    """May this user do this (to this object)? Anything not granted is refused."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not role_can(user.role, permission):
+        return False
+    if obj is None:
+        return True
+    for kind in type(obj).__mro__:
+        rule = _object_rules.get(kind)
+        if rule is not None:
+            return rule(user, permission, obj)
+    return False  # an object nobody wrote a rule for is refused

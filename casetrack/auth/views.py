@@ -1,0 +1,150 @@
+"""Sign in, sign out, change password."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from werkzeug.exceptions import TooManyRequests
+
+from casetrack.audit.service import record
+from casetrack.auth.access import public, require
+from casetrack.auth.forms import ChangePasswordForm, SignInForm
+from casetrack.auth.passwords import hash_password, needs_rehash, verify_password
+from casetrack.auth.permissions import Permission
+from casetrack.auth.service import change_own_password, normalise_email, user_by_email
+from casetrack.auth.sessions import end_session, start_session
+from casetrack.errors import DomainError
+from casetrack.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+THROTTLED = (
+    "Too many failed attempts to sign in. Wait 15 minutes and try again, or ask your "
+    "system administrator to reset your password."
+)
+
+
+def _account_key() -> str:
+    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _address_key() -> str:
+    return "address:" + (request.remote_addr or "unknown")
+
+
+def _failed(response: object) -> bool:
+    return getattr(response, "status_code", 200) != 302
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="sign-in-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_ADDRESS"],
+    key_func=_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="sign-in-address",
+)
+def sign_in() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    problem = None
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        user = user_by_email(email)
+        if verify_password(user.password_hash if user else None, form.password.data):
+            assert user is not None
+            if user.active:
+                if needs_rehash(user.password_hash):
+                    user.password_hash = hash_password(form.password.data)
+                start_session(user)
+                record(
+                    "sign_in", object_type="user", object_id=user.id, actor=(user.id, user.email)
+                )
+                db.session.commit()
+                if user.must_change_password:
+                    flash("Choose a new password before you continue.", "info")
+                    return redirect(url_for("auth.change_password"))
+                return redirect(_safe_next(request.args.get("next")))
+        reason = (
+            "unknown account"
+            if user is None
+            else ("account deactivated" if user.active is False else "wrong password")
+        )
+        record(
+            "sign_in_failed",
+            object_type="user",
+            object_id=user.id if user else None,
+            actor=(user.id if user else None, email[:254]),
+            details={"reason": reason},
+        )
+        db.session.commit()
+        problem = SIGN_IN_FAILED
+    return render_template(
+        "auth/sign_in.html",
+        form=form,
+        problem=problem,
+        expired=g.get("session_expired", False),
+    )
+
+
+def throttled_sign_in(error: TooManyRequests) -> ResponseReturnValue:
+    """Shown instead of a bare 429 when sign-in attempts are throttled."""
+    record("sign_in_throttled", actor=(None, normalise_email(request.form.get("email", ""))[:254]))
+    db.session.commit()
+    form = SignInForm()
+    return render_template("auth/sign_in.html", form=form, problem=THROTTLED, expired=False), 429
+
+
+@bp.route("/sign-out", methods=["POST"])
+@require(Permission.SIGNED_IN)
+def sign_out() -> ResponseReturnValue:
+    record("sign_out", object_type="user", object_id=current_user.id)
+    end_session()
+    db.session.commit()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@require(Permission.SIGNED_IN)
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    form.account_email, form.account_name = current_user.email, current_user.name
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            getattr(form, error.field or "new_password").errors.append(error.message)
+        else:
+            start_session(user)  # a fresh session here; every other browser is signed out
+            db.session.commit()
+            flash("Your password has been changed. Other browsers have been signed out.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)

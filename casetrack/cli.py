@@ -1,0 +1,87 @@
+"""The `casetrack` command: Flask's CLI for the app, plus CaseTrack's own commands (SPEC §8)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+from flask import Flask, g
+from flask.cli import FlaskGroup
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+
+from casetrack.errors import DomainError
+from casetrack.extensions import db
+
+
+def command_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a refused request into a one-line error and exit 1; record who ran it."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g.audit_actor = (None, f"cli:{getpass.getuser()}")
+        try:
+            return func(*args, **kwargs)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+
+    return wrapper
+
+
+def register_commands(app: Flask) -> None:
+    from casetrack.audit.cli import audit_cli
+    from casetrack.auth.cli import users_cli
+    from casetrack.demo import demo_command
+    from casetrack.org.cli import departments_cli, forces_cli
+
+    for command in (forces_cli, departments_cli, users_cli, audit_cli, demo_command):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from casetrack import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(
+    create_app=_create_app,
+    add_default_commands=True,
+    load_dotenv=False,
+    set_debug_flag=False,
+    help="CaseTrack: Professional Standards case tracking.",
+)
+
+
+def main() -> None:
+    """Entry point: every failure is one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        code = cli.main(prog_name="casetrack", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("casetrack: cancelled", err=True)
+        sys.exit(1)
+    except click.ClickException as error:
+        click.echo(f"casetrack: error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except (OperationalError, ProgrammingError) as error:
+        click.echo(
+            "casetrack: error: the database could not be used "
+            f"({_first_line(error.orig)}). Is it running, and has `casetrack db upgrade` been run?",
+            err=True,
+        )
+        sys.exit(1)
+    except SQLAlchemyError as error:
+        click.echo(f"casetrack: error: database error: {_first_line(error)}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"casetrack: error: {error.strerror or error}: {error.filename or ''}", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,117 @@
+"""casetrack demo: forces, departments and a user for every role, loaded once."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import func, select
+
+from casetrack.auth.models import User
+from casetrack.auth.service import create_user
+from casetrack.cli import command_errors
+from casetrack.extensions import db
+from casetrack.org.service import add_department, add_force
+
+DEMO_PASSWORD = "Standards-demo-2026"  # noqa: S105 (published demo sign-in)
+
+FORCES = [
+    (
+        "WMP",
+        "West Midlands Police",
+        [
+            ("BIRM_E", "Birmingham East NPU"),
+            ("BIRM_W", "Birmingham West NPU"),
+            ("COV", "Coventry NPU"),
+            ("CONTACT", "Force Contact"),
+        ],
+    ),
+    (
+        "WMERC",
+        "West Mercia Police",
+        [
+            ("HEREF", "Herefordshire LPA"),
+            ("TELF", "Telford & Wrekin LPA"),
+        ],
+    ),
+    (
+        "WARKS",
+        "Warwickshire Police",
+        [
+            ("NWARKS", "North Warwickshire LPA"),
+            ("SWARKS", "South Warwickshire LPA"),
+        ],
+    ),
+]
+
+# email, name, role, forces, departments, own staff number
+USERS = [
+    ("admin@example.police.uk", "Alex Admin", "admin", ["WMP"], [], None),
+    (
+        "sm.birmingham@example.police.uk",
+        "Sam Patel",
+        "standards_manager",
+        ["WMP"],
+        ["BIRM_E", "BIRM_W"],
+        "WMP4471",
+    ),
+    (
+        "sm.coventry@example.police.uk",
+        "Chris Walsh",
+        "standards_manager",
+        ["WMP"],
+        ["COV", "CONTACT"],
+        "WMP5120",
+    ),
+    (
+        "sm.telford@example.police.uk",
+        "Morgan Price",
+        "standards_manager",
+        ["WMERC"],
+        ["TELF", "HEREF"],
+        "WM2208",
+    ),
+    ("psd@example.police.uk", "Priya Shah", "psd", ["WMP"], [], "WMP3310"),
+    ("psd.collab@example.police.uk", "Jordan Hughes", "psd", ["WMERC", "WARKS"], [], None),
+    ("head.psd@example.police.uk", "Helen Okafor", "psd_head", ["WMP"], [], None),
+    ("leadership@example.police.uk", "Lee Jones", "leadership", ["WMP"], [], None),
+]
+
+
+def demo_sign_ins() -> list[tuple[str, str]]:
+    return [(email, role) for email, _name, role, *_ in USERS]
+
+
+def load_demo() -> None:
+    forces, departments = {}, {}
+    for code, name, depts in FORCES:
+        forces[code] = add_force(code, name)
+        for dept_code, dept_name in depts:
+            departments[(code, dept_code)] = add_department(forces[code], dept_code, dept_name)
+    for email, name, role, force_codes, dept_codes, staff_number in USERS:
+        create_user(
+            email=email,
+            name=name,
+            role=role,
+            password=DEMO_PASSWORD,
+            forces=[forces[c] for c in force_codes],
+            departments=[departments[(force_codes[0], d)] for d in dept_codes],
+            staff_number=staff_number,
+            must_change_password=False,
+        )
+
+
+@click.command("demo")
+@command_errors
+def demo_command() -> None:
+    """Load demonstration data into an empty database (does nothing if users exist)."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("Demo data not loaded: the database already has users.")
+    else:
+        load_demo()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    present = set(db.session.scalars(select(User.email)).all())
+    rows = [(email, role) for email, role in demo_sign_ins() if email in present]
+    if rows:
+        click.echo(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
+        for email, role in rows:
+            click.echo(f"  {role:<18} {email}")

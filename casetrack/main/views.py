@@ -1,0 +1,52 @@
+"""Each role's home page, and a health check for load balancers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import func, select, text
+
+from casetrack.auth.access import public, require
+from casetrack.auth.models import User
+from casetrack.auth.permissions import Permission, Role
+from casetrack.extensions import db
+from casetrack.org.models import Department, Force
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@require(Permission.SIGNED_IN)
+def home() -> ResponseReturnValue:
+    role = Role(current_user.role)
+    context: dict[str, object] = {}
+    if role is Role.ADMIN:
+        context["counts"] = {
+            "users": db.session.scalar(select(func.count()).select_from(User)),
+            "active_users": db.session.scalar(
+                select(func.count()).select_from(User).where(User.active.is_(True))
+            ),
+            "forces": db.session.scalar(select(func.count()).select_from(Force)),
+            "departments": db.session.scalar(select(func.count()).select_from(Department)),
+        }
+    return render_template(f"main/home_{role.value}.html", **context)
+
+
+@bp.route("/healthz")
+@public
+def health() -> ResponseReturnValue:
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.route("/accessibility")
+@public
+def accessibility() -> ResponseReturnValue:
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy() -> ResponseReturnValue:
+    return render_template("main/privacy.html")

@@ -1,0 +1,1 @@
+"""Forces and departments: the organisation that users and cases belong to."""

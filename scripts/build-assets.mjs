@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Build CaseTrack front-end assets into static/dist/ (offline after `npm ci`).
+//   static/src/casetrack.scss  -> static/dist/casetrack.css (compressed)
+//   govuk-frontend.min.js (+ .map)  -> static/dist/
+//   static/src/favicon.svg     -> static/dist/favicon.svg
+//   GOV.UK images referenced by the CSS -> static/dist/images/ (never fonts,
+//   never crown/crest images: the build fails if the CSS references one)
+//   static/dist/.built stamp, written last.
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const nodeModules = path.join(root, "node_modules");
+const govukDist = path.join(nodeModules, "govuk-frontend", "dist", "govuk");
+const srcDir = path.join(root, "static", "src");
+const distDir = path.join(root, "static", "dist");
+const ASSETS_URL = "/static/dist/"; // must match $govuk-assets-path in casetrack.scss
+const FORBIDDEN_IMAGE = /crown|crest|govuk-icon|opengraph|favicon\.ico/i;
+
+function rel(p) {
+  return path.relative(root, p);
+}
+
+async function copy(from, to) {
+  if (!existsSync(from)) throw new Error(`missing source file: ${rel(from)}`);
+  await mkdir(path.dirname(to), { recursive: true });
+  await copyFile(from, to);
+  console.log(`copied   ${rel(from)} -> ${rel(to)}`);
+}
+
+function compileCss() {
+  const warnings = [];
+  const result = sass.compile(path.join(srcDir, "casetrack.scss"), {
+    style: "compressed",
+    loadPaths: [nodeModules],
+    quietDeps: true, // silence deprecation warnings raised inside node_modules
+    logger: {
+      warn(message, { deprecation, span }) {
+        const where = span ? ` (${span.url ? rel(fileURLToPath(span.url)) : "?"}:${span.start.line + 1})` : "";
+        warnings.push(`${deprecation ? "DEPRECATION" : "WARNING"}${where}: ${message}`);
+      },
+      debug() {},
+    },
+  });
+  for (const w of warnings) console.warn(w);
+  return result.css;
+}
+
+function checkCss(css) {
+  if (/GDS Transport/i.test(css)) throw new Error("compiled CSS mentions GDS Transport");
+  if (/@font-face/i.test(css)) throw new Error("compiled CSS contains @font-face");
+  const images = new Set();
+  for (const m of css.matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)) {
+    const url = m[1];
+    if (url.startsWith("data:")) continue;
+    if (!url.startsWith(`${ASSETS_URL}images/`)) {
+      throw new Error(`unexpected url() in compiled CSS: ${url}`);
+    }
+    const name = url.slice(`${ASSETS_URL}images/`.length);
+    if (FORBIDDEN_IMAGE.test(name)) throw new Error(`compiled CSS references a GOV.UK crown/crest image: ${url}`);
+    images.add(name);
+  }
+  return [...images];
+}
+
+async function main() {
+  await rm(distDir, { recursive: true, force: true });
+  await mkdir(distDir, { recursive: true });
+
+  const css = compileCss();
+  const images = checkCss(css);
+  await writeFile(path.join(distDir, "casetrack.css"), css);
+  console.log(`compiled static/src/casetrack.scss -> static/dist/casetrack.css (${css.length} bytes)`);
+
+  for (const name of images) {
+    await copy(path.join(govukDist, "assets", "images", name), path.join(distDir, "images", name));
+  }
+
+  await copy(path.join(govukDist, "govuk-frontend.min.js"), path.join(distDir, "govuk-frontend.min.js"));
+  await copy(path.join(govukDist, "govuk-frontend.min.js.map"), path.join(distDir, "govuk-frontend.min.js.map"));
+  await copy(path.join(srcDir, "favicon.svg"), path.join(distDir, "favicon.svg"));
+
+  const pkg = JSON.parse(await readFile(path.join(nodeModules, "govuk-frontend", "package.json"), "utf8"));
+  await writeFile(
+    path.join(distDir, ".built"),
+    `govuk-frontend ${pkg.version}\nsass ${sass.info.split("\n")[0]}\n`,
+  );
+  console.log("wrote    static/dist/.built");
+}
+
+main().catch((err) => {
+  console.error(`build-assets: FAILED: ${err?.stack || err}`);
+  process.exit(1);
+});

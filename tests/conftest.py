@@ -1,0 +1,245 @@
+"""Fixtures: an app per test on SQLite and on a real PostgreSQL server, clients, factories.
+
+Every test that uses `app` runs twice, once per backend ([sqlite] and [postgresql] in the
+test id). The schema is built once per backend with the real migrations (`upgrade head`),
+and the tables are emptied after each test. CASETRACK_TEST_DATABASES=sqlite narrows a
+local run to one backend; CI runs both.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from casetrack import create_app
+from casetrack.audit.models import GENESIS_HASH
+from casetrack.extensions import db
+
+BACKENDS = [
+    b for b in os.environ.get("CASETRACK_TEST_DATABASES", "sqlite,postgresql").split(",") if b
+]
+TEST_PASSWORD = "correct horse battery staple"
+
+FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    from pgserver import PostgresServer
+
+    with PostgresServer() as server:
+        yield server
+
+
+def base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "DEVELOPMENT": True,
+        "SERVER_NAME": None,
+        **FAST_HASHING,
+    }
+
+
+def _migrate(config: dict[str, Any]) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_urls(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], str]:
+    """backend name → URL of a database migrated to head (built on first use)."""
+    built: dict[str, str] = {}
+
+    def url_for(backend: str) -> str:
+        if backend not in built:
+            if backend == "sqlite":
+                path = tmp_path_factory.mktemp("sqlite") / "casetrack.sqlite3"
+                url = f"sqlite:///{path}"
+            else:
+                url = request.getfixturevalue("postgres_server").url
+            _migrate(base_config(tmp_path_factory.mktemp("migrate"), url))
+            built[backend] = url
+        return built[backend]
+
+    return url_for
+
+
+def _empty_tables() -> None:
+    """Remove every row, keeping the schema; put back the audit chain's head."""
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (our table names)
+    db.session.execute(
+        text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :h)"), {"h": GENESIS_HASH}
+    )
+    db.session.commit()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_config(backend: str, database_urls: Callable[[str], str], tmp_path: Path) -> dict[str, Any]:
+    """The configuration the `app` fixture uses; tests may override keys before using `app`."""
+    return base_config(tmp_path, database_urls(backend))
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    application = create_app(app_config)
+    with application.app_context():
+        _empty_tables()
+        yield application
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# ---- factories ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_force(app: Flask) -> Callable[..., Any]:
+    from casetrack.org.service import add_force, force_by_code
+
+    def make(code: str = "WMP", name: str | None = None) -> Any:
+        existing = force_by_code(code)
+        if existing is not None:
+            return existing
+        force = add_force(code, name or f"{code} Police")
+        db.session.commit()
+        return force
+
+    return make
+
+
+@pytest.fixture
+def make_department(app: Flask, make_force: Callable[..., Any]) -> Callable[..., Any]:
+    from casetrack.org.service import add_department, department_by_code
+
+    def make(code: str = "BIRM_E", force: Any = None, name: str | None = None) -> Any:
+        force = force or make_force()
+        existing = department_by_code(force, code)
+        if existing is not None:
+            return existing
+        department = add_department(force, code, name or f"{code.title()} NPU")
+        db.session.commit()
+        return department
+
+    return make
+
+
+@pytest.fixture
+def make_user(
+    app: Flask, make_force: Callable[..., Any], make_department: Callable[..., Any]
+) -> Callable[..., Any]:
+    from casetrack.auth.service import create_user
+
+    counter = {"n": 0}
+
+    def make(
+        role: str = "standards_manager",
+        *,
+        email: str | None = None,
+        forces: list[Any] | None = None,
+        departments: list[Any] | None = None,
+        name: str | None = None,
+        staff_number: str | None = None,
+        must_change_password: bool = False,
+        password: str = TEST_PASSWORD,
+    ) -> Any:
+        counter["n"] += 1
+        forces = forces or [make_force()]
+        if departments is None:
+            departments = [make_department(force=forces[0])] if role == "standards_manager" else []
+        user = create_user(
+            email=email or f"{role.replace('_', '.')}{counter['n']}@example.police.uk",
+            name=name or f"Test {role.replace('_', ' ').title()} {counter['n']}",
+            role=role,
+            password=password,
+            forces=forces,
+            departments=departments,
+            staff_number=staff_number,
+            must_change_password=must_change_password,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+class AuthActions:
+    """Sign in and out through the real pages, with the CSRF token read from the form."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def csrf_token(self, path: str = "/sign-in") -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+            r'name="csrf_token" value="([^"]+)"', page
+        )
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def sign_in(self, email: str, password: str = TEST_PASSWORD) -> Any:
+        token = self.csrf_token("/sign-in")
+        return self.client.post(
+            "/sign-in", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def sign_out(self) -> Any:
+        token = self.csrf_token("/")
+        return self.client.post("/sign-out", data={"csrf_token": token})
+
+    def post(
+        self, path: str, data: dict[str, Any] | None = None, form_path: str | None = None
+    ) -> Any:
+        """POST with a valid CSRF token taken from the page the form lives on."""
+        token = self.csrf_token(form_path or path)
+        return self.client.post(path, data={**(data or {}), "csrf_token": token})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def signed_in(make_user: Callable[..., Any], auth: AuthActions) -> Callable[..., Any]:
+    """signed_in(role, **kwargs) → the user, with the test client signed in as them."""
+
+    def sign_in_as(role: str = "standards_manager", **kwargs: Any) -> Any:
+        user = make_user(role, **kwargs)
+        response = auth.sign_in(user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return sign_in_as
