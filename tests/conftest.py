@@ -8,6 +8,7 @@ local run to one backend; CI runs both.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -106,9 +107,22 @@ def app_config(backend: str, database_urls: Callable[[str], str], tmp_path: Path
     return base_config(tmp_path, database_urls(backend))
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, `g` and database session.
+
+    The `app` fixture keeps an app context pushed for the test body; without this, Flask would
+    reuse it for requests and share `g` (signed-in user, CSRF token) between them.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     application = create_app(app_config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         _empty_tables()
         yield application
@@ -193,6 +207,14 @@ def make_user(
         return user
 
     return make
+
+
+def rule_url(app: Flask, rule: Any, values: dict[str, Any]) -> str:
+    """The URL of a url_map rule, filled in from values by parameter name."""
+    from flask import url_for
+
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 
 
 class AuthActions:

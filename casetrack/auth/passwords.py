@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from functools import cache
 from pathlib import Path
 
@@ -66,7 +67,16 @@ def password_problem(
     if len(password) > max_length:
         return f"Password must be {max_length} characters or fewer"
     lowered = password.lower()
-    if lowered in common_passwords() or len(set(lowered)) < 4:
+    # A common password padded with digits or symbols ("password1234!") is still common.
+    core = re.sub(r"^[\d\W_]+|[\d\W_]+$", "", lowered)
+    half = len(core) // 2
+    repeated = half and core[:half] == core[half:]
+    if (
+        lowered in common_passwords()
+        or core in common_passwords()
+        or (repeated and core[:half] in common_passwords())
+        or len(set(lowered)) < 4
+    ):
         return (
             "Password is too easy to guess — choose a longer phrase that is not a common password"
         )

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, g, session
+from flask import current_app, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
 
@@ -19,6 +19,7 @@ from casetrack.extensions import db
 from casetrack.timeutil import as_utc, utcnow
 
 SESSION_KEY = "sid"
+EXPIRED_KEY = "expired"
 _TOUCH_EVERY = timedelta(minutes=1)
 
 
@@ -70,7 +71,8 @@ def load_user(user_id: str) -> User | None:
     ):
         db.session.delete(row)
         db.session.commit()
-        g.session_expired = True
+        session.pop(SESSION_KEY, None)
+        session[EXPIRED_KEY] = True  # the sign-in page explains why
         return None
     if not row.user.active:
         return None

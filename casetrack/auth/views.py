@@ -6,10 +6,10 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -22,7 +22,7 @@ from casetrack.auth.forms import ChangePasswordForm, SignInForm
 from casetrack.auth.passwords import hash_password, needs_rehash, verify_password
 from casetrack.auth.permissions import Permission
 from casetrack.auth.service import change_own_password, normalise_email, user_by_email
-from casetrack.auth.sessions import end_session, start_session
+from casetrack.auth.sessions import EXPIRED_KEY, end_session, start_session
 from casetrack.errors import DomainError
 from casetrack.extensions import db, limiter
 
@@ -109,7 +109,7 @@ def sign_in() -> ResponseReturnValue:
         "auth/sign_in.html",
         form=form,
         problem=problem,
-        expired=g.get("session_expired", False),
+        expired=session.pop(EXPIRED_KEY, False),
     )
 
 

@@ -1,0 +1,84 @@
+"""Helpers for the browser tests: sign in through the real form, axe checks, screenshots.
+
+Kept in an ordinary module (not conftest.py) so test modules can import them: every
+conftest.py outside a package is loaded under the one module name "conftest", so
+`from conftest import ...` in a test would pick whichever conftest pytest loaded last.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+AXE_RESULTS = ARTIFACTS / "axe"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+
+def safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{safe_name(name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def check_accessibility(page: Page, label: str) -> dict[str, Any]:
+    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA) and fail on ANY violation, whatever its impact.
+
+    The full results (violations and incomplete checks) go to test-artifacts/axe/<label>.json.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "resultTypes": ["violations", "incomplete"],
+        },
+    )
+    AXE_RESULTS.mkdir(parents=True, exist_ok=True)
+    (AXE_RESULTS / f"{safe_name(label)}.json").write_text(
+        json.dumps(results.response, indent=2), encoding="utf-8"
+    )
+    violations = results.response["violations"]
+    if violations:
+        lines = [f"{len(violations)} accessibility violation(s) on {label} ({page.url}):"]
+        for violation in violations:
+            lines.append(
+                f"- {violation['id']} [{violation['impact']}]: {violation['help']} "
+                f"({violation['helpUrl']})"
+            )
+            for node in violation["nodes"]:
+                target = ", ".join(map(str, node["target"]))
+                lines.append(f"    target {target}: {node['html']}")
+        pytest.fail("\n".join(lines), pytrace=False)
+    return results.response
+
+
+def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:
+    """Sign in through the real form, as a person would."""
+    page.goto(f"{server.url}/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")

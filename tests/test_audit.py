@@ -1,0 +1,112 @@
+"""The audit log: written with the change, hash-chained, and any tampering is detected."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text, update
+
+from casetrack.audit.models import AuditEvent, AuditHead
+from casetrack.audit.service import entry_hash, record, verify_chain
+from casetrack.extensions import db
+from casetrack.org.service import add_force
+
+
+@pytest.fixture
+def chain(app) -> list[AuditEvent]:
+    for n in range(6):
+        record("test_event", object_type="thing", object_id=n, details={"n": n})
+    db.session.commit()
+    return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
+
+
+def test_intact_chain_verifies(chain) -> None:
+    assert verify_chain() == (6, None)
+    assert [e.seq for e in chain] == [1, 2, 3, 4, 5, 6]
+    assert chain[1].prev_hash == chain[0].hash
+
+
+def test_edited_entry_is_named(chain) -> None:
+    db.session.execute(update(AuditEvent).where(AuditEvent.seq == 3)
+                       .values(details='{"n":99}'))
+    db.session.commit()
+    checked, problem = verify_chain()
+    assert checked == 2 and problem.seq == 3 and "edited" in problem.reason
+
+
+def test_edited_actor_is_detected(chain) -> None:
+    db.session.execute(update(AuditEvent).where(AuditEvent.seq == 2).values(actor="someone"))
+    db.session.commit()
+    assert verify_chain()[1].seq == 2
+
+
+def test_deleted_entry_is_detected(chain) -> None:
+    db.session.execute(text("DELETE FROM audit_events WHERE seq = 4"))
+    db.session.commit()
+    checked, problem = verify_chain()
+    assert checked == 3 and problem.seq == 5 and "missing" in problem.reason
+
+
+def test_deleted_newest_entries_are_detected(chain) -> None:
+    db.session.execute(text("DELETE FROM audit_events WHERE seq >= 5"))
+    db.session.commit()
+    checked, problem = verify_chain()
+    assert checked == 4 and problem.seq is None and "head" in str(problem)
+
+
+def test_inserted_entry_is_detected(chain) -> None:
+    """A forged entry slotted in after #2, with the later ones renumbered to make room."""
+    db.session.execute(text("UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 3"))
+    db.session.execute(text("UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000"))
+    forged = AuditEvent(seq=3, at=chain[1].at, actor_id=None, actor="forger", action="forged",
+                        object_type=None, object_id=None, address=None, details="{}",
+                        prev_hash=chain[1].hash)
+    forged.hash = entry_hash(seq=3, at=forged.at, actor_id=None, actor="forger",
+                             action="forged", object_type=None, object_id=None, address=None,
+                             details="{}", prev_hash=chain[1].hash)
+    db.session.add(forged)
+    db.session.commit()
+    checked, problem = verify_chain()
+    assert checked == 3 and problem.seq == 4 and "does not link" in problem.reason
+
+
+def test_appended_entry_without_the_head_is_detected(chain) -> None:
+    last = chain[-1]
+    extra = dict(seq=7, at=last.at, actor_id=None, actor="forger", action="forged",
+                 object_type=None, object_id=None, address=None, details="{}",
+                 prev_hash=last.hash)
+    db.session.add(AuditEvent(**extra, hash=entry_hash(**extra)))
+    db.session.commit()
+    assert verify_chain()[1].seq is None
+
+
+def test_reordered_entries_are_detected(chain) -> None:
+    db.session.execute(text("UPDATE audit_events SET seq = 100 WHERE seq = 2"))
+    db.session.execute(text("UPDATE audit_events SET seq = 2 WHERE seq = 3"))
+    db.session.execute(text("UPDATE audit_events SET seq = 3 WHERE seq = 100"))
+    db.session.commit()
+    checked, problem = verify_chain()
+    assert checked == 1 and problem.seq == 2
+
+
+def test_entry_lands_with_its_change_or_not_at_all(app) -> None:
+    add_force("WMP", "West Midlands Police")
+    db.session.rollback()
+    assert db.session.scalar(select(AuditEvent).limit(1)) is None
+    assert db.session.get(AuditHead, 1).seq == 0
+    add_force("WMP", "West Midlands Police")
+    db.session.commit()
+    assert [e.action for e in db.session.scalars(select(AuditEvent))] == ["force_added"]
+    assert verify_chain() == (1, None)
+
+
+def test_cli_verify(app, chain) -> None:
+    from casetrack.audit.cli import verify
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(verify)
+    assert result.exit_code == 0 and "6 entries verified" in result.output
+    db.session.execute(update(AuditEvent).where(AuditEvent.seq == 5).values(action="x"))
+    db.session.commit()
+    result = runner.invoke(verify)
+    assert result.exit_code == 1
+    assert "entry 5" in result.output and "edited" in result.output

@@ -1,0 +1,96 @@
+"""The permission table and can(): pure, no app needed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from casetrack.auth.permissions import (
+    ROLE_PERMISSIONS,
+    Permission,
+    Role,
+    can,
+    register_object_rule,
+    role_can,
+)
+
+
+@dataclass
+class FakeUser:
+    role: str
+    is_active: bool = True
+    is_authenticated: bool = True
+
+
+def test_every_role_has_an_entry() -> None:
+    assert set(ROLE_PERMISSIONS) == set(Role)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_signed_in_is_every_roles(role: Role) -> None:
+    assert can(FakeUser(role.value), Permission.SIGNED_IN)
+
+
+@pytest.mark.parametrize(
+    ("role", "permission", "expected"),
+    [
+        (Role.LEADERSHIP, Permission.REPORT_VIEW, True),
+        (Role.LEADERSHIP, Permission.CASE_VIEW, False),
+        (Role.LEADERSHIP, Permission.EVIDENCE_VIEW, False),
+        (Role.ADMIN, Permission.CASE_VIEW, False),
+        (Role.ADMIN, Permission.EVIDENCE_VIEW, False),
+        (Role.ADMIN, Permission.MANAGE_USERS, True),
+        (Role.STANDARDS_MANAGER, Permission.CASE_CREATE, True),
+        (Role.STANDARDS_MANAGER, Permission.CASE_PSD, False),
+        (Role.STANDARDS_MANAGER, Permission.MANAGE_USERS, False),
+        (Role.PSD, Permission.CASE_PSD, True),
+        (Role.PSD, Permission.AUDIT_READ, False),
+        (Role.PSD, Permission.RESTRICTED_CASES, False),
+        (Role.PSD_HEAD, Permission.AUDIT_READ, True),
+        (Role.PSD_HEAD, Permission.RESTRICTED_CASES, True),
+        (Role.PSD_HEAD, Permission.MANAGE_USERS, False),
+    ],
+)
+def test_spec_section_1(role: Role, permission: Permission, expected: bool) -> None:
+    assert can(FakeUser(role.value), permission) is expected
+
+
+def test_psd_head_has_everything_psd_has() -> None:
+    assert ROLE_PERMISSIONS[Role.PSD] < ROLE_PERMISSIONS[Role.PSD_HEAD]
+
+
+@pytest.mark.parametrize("user", [None, FakeUser("admin", is_active=False),
+                                  FakeUser("admin", is_authenticated=False), FakeUser("root")])
+def test_denied_by_default(user: FakeUser | None) -> None:
+    assert not can(user, Permission.MANAGE_USERS)
+    assert not can(user, Permission.SIGNED_IN)
+
+
+def test_unknown_role_gets_nothing() -> None:
+    assert not role_can("superuser", Permission.SIGNED_IN)
+    assert not role_can(None, Permission.SIGNED_IN)
+
+
+def test_object_without_a_rule_is_refused() -> None:
+    class Thing:
+        pass
+
+    assert not can(FakeUser("admin"), Permission.MANAGE_USERS, Thing())
+
+
+def test_object_rule_decides_and_applies_to_subclasses() -> None:
+    class Box:
+        def __init__(self, owner: str) -> None:
+            self.owner = owner
+
+    class SmallBox(Box):
+        pass
+
+    register_object_rule(Box, lambda user, permission, box: box.owner == user.role)
+    user = FakeUser("psd")
+    assert can(user, Permission.CASE_VIEW, Box("psd"))
+    assert can(user, Permission.CASE_VIEW, SmallBox("psd"))
+    assert not can(user, Permission.CASE_VIEW, Box("admin"))
+    # the role check still comes first
+    assert not can(FakeUser("leadership"), Permission.CASE_VIEW, Box("leadership"))
