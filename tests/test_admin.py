@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from conftest import AuthActions
 from sqlalchemy import func, select
 
 from casetrack.audit.models import AuditEvent
 from casetrack.auth.models import User
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
-from conftest import AuthActions
 
 
 def _count(model) -> int:
@@ -25,8 +25,9 @@ def test_add_force_and_department(app, auth, client, signed_in) -> None:
     assert response.status_code == 302
     force = db.session.scalar(select(Force).where(Force.code == "WARKS"))
     assert force.name == "Warwickshire Police" and _last_action() == "force_added"
-    response = auth.post("/admin/departments",
-                         {"force": force.id, "code": "NWARKS", "name": "North Warwickshire"})
+    response = auth.post(
+        "/admin/departments", {"force": force.id, "code": "NWARKS", "name": "North Warwickshire"}
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(Department.name).where(Department.code == "NWARKS"))
     page = client.get("/admin/departments").get_data(as_text=True)
@@ -49,54 +50,93 @@ def test_duplicate_and_bad_codes_are_refused_with_input_kept(app, auth, signed_i
 def test_create_user(app, auth, client, signed_in, make_department) -> None:
     admin = signed_in("admin")
     department = make_department("COV")
-    response = auth.post("/admin/users/new", {
-        "email": "New.Person@example.police.uk", "name": "New Person",
-        "role": "standards_manager", "forces": [admin.forces[0].id],
-        "departments": [department.id], "staff_number": "wmp123",
-        "new_password": "temporary passphrase 1", "confirm_password": "temporary passphrase 1",
-    })
+    response = auth.post(
+        "/admin/users/new",
+        {
+            "email": "New.Person@example.police.uk",
+            "name": "New Person",
+            "role": "standards_manager",
+            "forces": [admin.forces[0].id],
+            "departments": [department.id],
+            "staff_number": "wmp123",
+            "new_password": "temporary passphrase 1",
+            "confirm_password": "temporary passphrase 1",
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new.person@example.police.uk"))
     assert user.role == "standards_manager" and user.staff_number == "WMP123"
     assert [d.code for d in user.departments] == ["COV"]
     assert user.must_change_password is True
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_created",
-                                                       AuditEvent.object_id == str(user.id)))
+    event = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "user_created", AuditEvent.object_id == str(user.id)
+        )
+    )
     assert event.actor == admin.email and "temporary passphrase" not in event.details
     # the new user must choose their own password first
     newcomer = AuthActions(app.test_client())
-    assert newcomer.sign_in(user.email, "temporary passphrase 1").headers["Location"] == \
-        "/account/password"
+    assert (
+        newcomer.sign_in(user.email, "temporary passphrase 1").headers["Location"]
+        == "/account/password"
+    )
 
 
 def test_create_user_validation(app, auth, signed_in) -> None:
     admin = signed_in("admin")
-    body = auth.post("/admin/users/new", {
-        "email": "not-an-email", "name": "", "role": "standards_manager",
-        "forces": [admin.forces[0].id], "new_password": "short", "confirm_password": "short",
-    }).get_data(as_text=True)
+    body = auth.post(
+        "/admin/users/new",
+        {
+            "email": "not-an-email",
+            "name": "",
+            "role": "standards_manager",
+            "forces": [admin.forces[0].id],
+            "new_password": "short",
+            "confirm_password": "short",
+        },
+    ).get_data(as_text=True)
     assert "Enter the user&#39;s full name" in body
     assert "Password must be 12 characters or more" in body
-    body = auth.post("/admin/users/new", {
-        "email": "not-an-email", "name": "Someone", "role": "standards_manager",
-        "forces": [admin.forces[0].id], "new_password": "long enough passphrase",
-        "confirm_password": "long enough passphrase",
-    }).get_data(as_text=True)
+    body = auth.post(
+        "/admin/users/new",
+        {
+            "email": "not-an-email",
+            "name": "Someone",
+            "role": "standards_manager",
+            "forces": [admin.forces[0].id],
+            "new_password": "long enough passphrase",
+            "confirm_password": "long enough passphrase",
+        },
+    ).get_data(as_text=True)
     assert "Enter a valid email address" in body and 'value="not-an-email"' in body
-    body = auth.post("/admin/users/new", {
-        "email": "sm@example.police.uk", "name": "Someone", "role": "standards_manager",
-        "forces": [admin.forces[0].id], "new_password": "long enough passphrase",
-        "confirm_password": "long enough passphrase",
-    }).get_data(as_text=True)
+    body = auth.post(
+        "/admin/users/new",
+        {
+            "email": "sm@example.police.uk",
+            "name": "Someone",
+            "role": "standards_manager",
+            "forces": [admin.forces[0].id],
+            "new_password": "long enough passphrase",
+            "confirm_password": "long enough passphrase",
+        },
+    ).get_data(as_text=True)
     assert "A Standards Manager must be attached to at least one department" in body
-    body = auth.post("/admin/users/new", {
-        "email": admin.email, "name": "Dup", "role": "admin", "forces": [admin.forces[0].id],
-        "new_password": "long enough passphrase", "confirm_password": "long enough passphrase",
-    }).get_data(as_text=True)
+    body = auth.post(
+        "/admin/users/new",
+        {
+            "email": admin.email,
+            "name": "Dup",
+            "role": "admin",
+            "forces": [admin.forces[0].id],
+            "new_password": "long enough passphrase",
+            "confirm_password": "long enough passphrase",
+        },
+    ).get_data(as_text=True)
     assert f"There is already an account for {admin.email}" in body
-    body = auth.post("/admin/users/new", {"email": "x@example.police.uk", "name": "X",
-                                          "role": "superuser", "forces": ["abc"]}
-                     ).get_data(as_text=True)
+    body = auth.post(
+        "/admin/users/new",
+        {"email": "x@example.police.uk", "name": "X", "role": "superuser", "forces": ["abc"]},
+    ).get_data(as_text=True)
     assert "Not a valid choice" in body
     assert _count(User) == 1
 
@@ -104,11 +144,17 @@ def test_create_user_validation(app, auth, signed_in) -> None:
 def test_only_psd_may_have_several_forces(app, auth, signed_in, make_force) -> None:
     admin = signed_in("admin")
     other = make_force("WARKS")
-    data = {"email": "multi@example.police.uk", "name": "Multi", "role": "leadership",
-            "forces": [admin.forces[0].id, other.id], "new_password": "long enough passphrase",
-            "confirm_password": "long enough passphrase"}
-    assert "Only PSD users can belong to several forces" in \
-        auth.post("/admin/users/new", data).get_data(as_text=True)
+    data = {
+        "email": "multi@example.police.uk",
+        "name": "Multi",
+        "role": "leadership",
+        "forces": [admin.forces[0].id, other.id],
+        "new_password": "long enough passphrase",
+        "confirm_password": "long enough passphrase",
+    }
+    assert "Only PSD users can belong to several forces" in auth.post(
+        "/admin/users/new", data
+    ).get_data(as_text=True)
     data["role"] = "psd"
     assert auth.post("/admin/users/new", data).status_code == 302
 
@@ -130,8 +176,9 @@ def test_deactivate_and_reactivate(app, auth, signed_in, make_user) -> None:
     auth.post(f"{path}/deactivate", form_path=path)
     db.session.refresh(target)
     assert not target.active and _last_action() == "user_deactivated"
-    assert AuthActions(auth.client.application.test_client()).sign_in(target.email
-                                                                      ).status_code == 200
+    assert (
+        AuthActions(auth.client.application.test_client()).sign_in(target.email).status_code == 200
+    )
     auth.post(f"{path}/reactivate", form_path=path)
     db.session.refresh(target)
     assert target.active and _last_action() == "user_reactivated"
@@ -140,9 +187,14 @@ def test_deactivate_and_reactivate(app, auth, signed_in, make_user) -> None:
 def test_edit_user_records_before_and_after(app, auth, signed_in, make_user) -> None:
     signed_in("admin")
     target = make_user("psd", name="Pat Old")
-    response = auth.post(f"/admin/users/{target.id}", {
-        "name": "Pat New", "role": "psd_head", "forces": [f.id for f in target.forces],
-    })
+    response = auth.post(
+        f"/admin/users/{target.id}",
+        {
+            "name": "Pat New",
+            "role": "psd_head",
+            "forces": [f.id for f in target.forces],
+        },
+    )
     assert response.status_code == 302
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_updated"))
     assert '"before":{"name":"Pat Old","role":"psd"}' in event.details
@@ -156,9 +208,13 @@ def test_admin_home_has_no_case_content(app, client, signed_in) -> None:
 
 
 def test_each_role_gets_its_own_home(app, client, auth, make_user) -> None:
-    headings = {"standards_manager": "Your departments' cases", "psd": "Your work",
-                "psd_head": "Your work", "leadership": "Outcome statistics",
-                "admin": "Administration"}
+    headings = {
+        "standards_manager": "Your departments' cases",
+        "psd": "Your work",
+        "psd_head": "Your work",
+        "leadership": "Outcome statistics",
+        "admin": "Administration",
+    }
     for role, heading in headings.items():
         user = make_user(role)
         actions = AuthActions(app.test_client())

@@ -26,8 +26,7 @@ def test_intact_chain_verifies(chain) -> None:
 
 
 def test_edited_entry_is_named(chain) -> None:
-    db.session.execute(update(AuditEvent).where(AuditEvent.seq == 3)
-                       .values(details='{"n":99}'))
+    db.session.execute(update(AuditEvent).where(AuditEvent.seq == 3).values(details='{"n":99}'))
     db.session.commit()
     checked, problem = verify_chain()
     assert checked == 2 and problem.seq == 3 and "edited" in problem.reason
@@ -57,12 +56,30 @@ def test_inserted_entry_is_detected(chain) -> None:
     """A forged entry slotted in after #2, with the later ones renumbered to make room."""
     db.session.execute(text("UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 3"))
     db.session.execute(text("UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000"))
-    forged = AuditEvent(seq=3, at=chain[1].at, actor_id=None, actor="forger", action="forged",
-                        object_type=None, object_id=None, address=None, details="{}",
-                        prev_hash=chain[1].hash)
-    forged.hash = entry_hash(seq=3, at=forged.at, actor_id=None, actor="forger",
-                             action="forged", object_type=None, object_id=None, address=None,
-                             details="{}", prev_hash=chain[1].hash)
+    forged = AuditEvent(
+        seq=3,
+        at=chain[1].at,
+        actor_id=None,
+        actor="forger",
+        action="forged",
+        object_type=None,
+        object_id=None,
+        address=None,
+        details="{}",
+        prev_hash=chain[1].hash,
+    )
+    forged.hash = entry_hash(
+        seq=3,
+        at=forged.at,
+        actor_id=None,
+        actor="forger",
+        action="forged",
+        object_type=None,
+        object_id=None,
+        address=None,
+        details="{}",
+        prev_hash=chain[1].hash,
+    )
     db.session.add(forged)
     db.session.commit()
     checked, problem = verify_chain()
@@ -71,9 +88,18 @@ def test_inserted_entry_is_detected(chain) -> None:
 
 def test_appended_entry_without_the_head_is_detected(chain) -> None:
     last = chain[-1]
-    extra = dict(seq=7, at=last.at, actor_id=None, actor="forger", action="forged",
-                 object_type=None, object_id=None, address=None, details="{}",
-                 prev_hash=last.hash)
+    extra = dict(
+        seq=7,
+        at=last.at,
+        actor_id=None,
+        actor="forger",
+        action="forged",
+        object_type=None,
+        object_id=None,
+        address=None,
+        details="{}",
+        prev_hash=last.hash,
+    )
     db.session.add(AuditEvent(**extra, hash=entry_hash(**extra)))
     db.session.commit()
     assert verify_chain()[1].seq is None

@@ -56,9 +56,11 @@ def test_no_user_enumeration(app, make_user) -> None:
     gone.active = False
     db.session.commit()
     pages = []
-    for email, password in [("known@example.police.uk", "wrong password here"),
-                            ("nobody@example.police.uk", "wrong password here"),
-                            ("gone@example.police.uk", TEST_PASSWORD)]:
+    for email, password in [
+        ("known@example.police.uk", "wrong password here"),
+        ("nobody@example.police.uk", "wrong password here"),
+        ("gone@example.police.uk", TEST_PASSWORD),
+    ]:
         response = _actions(app).sign_in(email, password)
         assert response.status_code == 200
         body = response.get_data(as_text=True)
@@ -100,8 +102,10 @@ def test_throttled_per_address(app, make_user) -> None:
     app.config["LOGIN_LIMIT_ADDRESS"] = "3 per 15 minutes"
     user = make_user("psd")
     for n in range(3):
-        assert _actions(app).sign_in(f"guess{n}@example.police.uk", "wrong password!"
-                                     ).status_code == 200
+        assert (
+            _actions(app).sign_in(f"guess{n}@example.police.uk", "wrong password!").status_code
+            == 200
+        )
     assert _actions(app).sign_in(user.email).status_code == 429
     elsewhere = app.test_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "10.1.2.3"
@@ -142,10 +146,14 @@ def test_password_change_signs_out_other_browsers(app, client, auth, make_user) 
     other = _actions(app)
     other.sign_in(user.email)
     auth.sign_in(user.email)
-    response = auth.post("/account/password", {
-        "current_password": TEST_PASSWORD, "new_password": "a brand new long passphrase",
-        "confirm_password": "a brand new long passphrase",
-    })
+    response = auth.post(
+        "/account/password",
+        {
+            "current_password": TEST_PASSWORD,
+            "new_password": "a brand new long passphrase",
+            "confirm_password": "a brand new long passphrase",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200  # this browser carries on
     assert other.client.get("/").status_code == 302  # the other one is signed out
@@ -156,10 +164,14 @@ def test_password_change_signs_out_other_browsers(app, client, auth, make_user) 
 def test_password_change_keeps_input_on_error(app, auth, make_user) -> None:
     user = make_user("psd")
     auth.sign_in(user.email)
-    response = auth.post("/account/password", {
-        "current_password": "not my password", "new_password": "short",
-        "confirm_password": "different",
-    })
+    response = auth.post(
+        "/account/password",
+        {
+            "current_password": "not my password",
+            "new_password": "short",
+            "confirm_password": "different",
+        },
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Password must be 12 characters or more" in body
@@ -178,15 +190,18 @@ def test_admin_changes_sign_the_user_out(app, auth, make_user, change: str) -> N
     auth.sign_in(admin.email)
     path = f"/admin/users/{target.id}"
     if change == "role":
-        data = {"name": target.name, "role": "leadership",
-                "forces": [f.id for f in target.forces]}
+        data = {"name": target.name, "role": "leadership", "forces": [f.id for f in target.forces]}
         response = auth.post(path, data)
     elif change == "deactivate":
         response = auth.post(f"{path}/deactivate", form_path=path)
     else:
-        response = auth.post(f"{path}/password", {
-            "new_password": "temporary passphrase 99", "confirm_password": "temporary passphrase 99"
-        })
+        response = auth.post(
+            f"{path}/password",
+            {
+                "new_password": "temporary passphrase 99",
+                "confirm_password": "temporary passphrase 99",
+            },
+        )
     assert response.status_code == 302
     assert target_browser.client.get("/").status_code == 302
 
@@ -214,8 +229,9 @@ def test_activity_keeps_the_session_alive(app, client, auth, make_user) -> None:
 def test_absolute_timeout(app, client, auth, make_user) -> None:
     user = make_user("psd")
     auth.sign_in(user.email)
-    db.session.execute(update(UserSession).values(created_at=utcnow() - timedelta(hours=12,
-                                                                                  minutes=1)))
+    db.session.execute(
+        update(UserSession).values(created_at=utcnow() - timedelta(hours=12, minutes=1))
+    )
     db.session.commit()
     assert client.get("/").status_code == 302
 
@@ -225,10 +241,14 @@ def test_must_change_password_first(app, client, auth, make_user) -> None:
     response = auth.sign_in(user.email)
     assert response.headers["Location"] == "/account/password"
     assert client.get("/").headers["Location"] == "/account/password"
-    auth.post("/account/password", {
-        "current_password": TEST_PASSWORD, "new_password": "my own long passphrase",
-        "confirm_password": "my own long passphrase",
-    })
+    auth.post(
+        "/account/password",
+        {
+            "current_password": TEST_PASSWORD,
+            "new_password": "my own long passphrase",
+            "confirm_password": "my own long passphrase",
+        },
+    )
     assert client.get("/").status_code == 200
     db.session.expire_all()
     assert db.session.get(User, user.id).must_change_password is False
@@ -239,9 +259,10 @@ def test_no_open_redirect_after_sign_in(app, client, make_user, target: str) -> 
     user = make_user("psd")
     actions = AuthActions(client)
     token = actions.csrf_token("/sign-in")
-    response = client.post(f"/sign-in?next={target}",
-                           data={"email": user.email, "password": TEST_PASSWORD,
-                                 "csrf_token": token})
+    response = client.post(
+        f"/sign-in?next={target}",
+        data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -249,8 +270,10 @@ def test_next_is_followed_when_local(app, client, make_user) -> None:
     user = make_user("admin")
     assert client.get("/admin/users").headers["Location"] == "/sign-in?next=%2Fadmin%2Fusers"
     token = AuthActions(client).csrf_token("/sign-in")
-    response = client.post("/sign-in?next=/admin/users", data={
-        "email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/sign-in?next=/admin/users",
+        data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"] == "/admin/users"
 
 
@@ -266,8 +289,9 @@ def test_every_post_route_needs_csrf(app, client, auth, make_user, make_departme
             continue
         path = rule_url(app, rule, values)
         for data in ({}, {"csrf_token": "forged"}):
-            response = client.post(path, data={**data, "email": admin.email,
-                                               "password": TEST_PASSWORD, "name": "X"})
+            response = client.post(
+                path, data={**data, "email": admin.email, "password": TEST_PASSWORD, "name": "X"}
+            )
             assert response.status_code == 400, path
             assert "Your form could not be sent" in response.get_data(as_text=True)
             checked += 1
@@ -280,8 +304,12 @@ def test_every_post_route_needs_csrf(app, client, auth, make_user, make_departme
 def test_security_headers(app, client) -> None:
     response = client.get("/sign-in")
     csp = response.headers["Content-Security-Policy"]
-    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
-                      "default-src 'self'"):
+    for directive in (
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "default-src 'self'",
+    ):
         assert directive in csp
     nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
     scripts = re.findall(r"<script[^>]*>", response.get_data(as_text=True))

@@ -44,8 +44,15 @@ def prepared_env(request, tmp_path_factory) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([CASETRACK, *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [CASETRACK, *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
@@ -63,9 +70,20 @@ def test_operator_journey(fresh_env) -> None:
     result = run(fresh_env, "forces", "add", "WMP", "West Midlands Police")
     assert result.returncode == 0 and "Added force WMP" in result.stdout
     assert run(fresh_env, "departments", "add", "WMP", "COV", "Coventry NPU").returncode == 0
-    result = run(fresh_env, "users", "create", "sam@example.police.uk", "--role",
-                 "standards_manager", "--force", "WMP", "--department", "COV",
-                 "--password-stdin", stdin="a long enough passphrase\n")
+    result = run(
+        fresh_env,
+        "users",
+        "create",
+        "sam@example.police.uk",
+        "--role",
+        "standards_manager",
+        "--force",
+        "WMP",
+        "--department",
+        "COV",
+        "--password-stdin",
+        stdin="a long enough passphrase\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "Created standards_manager account sam@example.police.uk" in result.stdout
     result = run(fresh_env, "audit", "verify")
@@ -90,14 +108,53 @@ def test_demo_on_an_empty_database(fresh_env) -> None:
         (("forces", "add", "1!", "Bad"), None, "Force code must be"),
         (("forces", "add", "WMP"), None, "Missing argument 'NAME'"),
         (("departments", "add", "NOPE", "COV", "Coventry"), None, "No force with code 'NOPE'"),
-        (("users", "create", "x@example.police.uk", "--role", "king", "--force", "WMP"), None,
-         "'king' is not one of"),
-        (("users", "create", "x@example.police.uk", "--role", "psd", "--force", "NOPE",
-          "--password-stdin"), "a long enough passphrase\n", "No force with code 'NOPE'"),
-        (("users", "create", "x@example.police.uk", "--role", "psd", "--force", "WMP",
-          "--password-stdin"), "short\n", "12 characters or more"),
-        (("users", "create", "not-an-email", "--role", "psd", "--force", "WMP",
-          "--password-stdin"), "a long enough passphrase\n", "Enter a valid email address"),
+        (
+            ("users", "create", "x@example.police.uk", "--role", "king", "--force", "WMP"),
+            None,
+            "'king' is not one of",
+        ),
+        (
+            (
+                "users",
+                "create",
+                "x@example.police.uk",
+                "--role",
+                "psd",
+                "--force",
+                "NOPE",
+                "--password-stdin",
+            ),
+            "a long enough passphrase\n",
+            "No force with code 'NOPE'",
+        ),
+        (
+            (
+                "users",
+                "create",
+                "x@example.police.uk",
+                "--role",
+                "psd",
+                "--force",
+                "WMP",
+                "--password-stdin",
+            ),
+            "short\n",
+            "12 characters or more",
+        ),
+        (
+            (
+                "users",
+                "create",
+                "not-an-email",
+                "--role",
+                "psd",
+                "--force",
+                "WMP",
+                "--password-stdin",
+            ),
+            "a long enough passphrase\n",
+            "Enter a valid email address",
+        ),
         (("no-such-command",), None, "No such command"),
     ],
 )
@@ -106,5 +163,6 @@ def test_bad_arguments_give_one_line(prepared_env, args, stdin, fragment) -> Non
 
 
 def test_database_not_set_up(fresh_env) -> None:
-    assert_one_line_error(run(fresh_env, "forces", "add", "WMP", "West Midlands"),
-                          "casetrack db upgrade")
+    assert_one_line_error(
+        run(fresh_env, "forces", "add", "WMP", "West Midlands"), "casetrack db upgrade"
+    )

@@ -22,8 +22,11 @@ def test_instance_file_then_environment(tmp_path: Path) -> None:
     (tmp_path / "config.py").write_text(
         'DATABASE_URL = "postgresql://db.example/casetrack"\nPAGE_SIZE = 50\nFORCE_NAME = "X"\n'
     )
-    config = load_config(tmp_path, None, environ={"CASETRACK_PAGE_SIZE": "10",
-                                                  "CASETRACK_EVIDENCE_DIR": "/srv/evidence"})
+    config = load_config(
+        tmp_path,
+        None,
+        environ={"CASETRACK_PAGE_SIZE": "10", "CASETRACK_EVIDENCE_DIR": "/srv/evidence"},
+    )
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db.example/casetrack"
     assert config["PAGE_SIZE"] == 10  # environment wins
     assert config["FORCE_NAME"] == "X"  # instance file beats the default
@@ -35,8 +38,10 @@ def test_secret_key_generated_once(tmp_path: Path) -> None:
     second = load_config(tmp_path, None, environ={})["SECRET_KEY"]
     assert first == second and len(first) >= 40
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
-    assert load_config(tmp_path, None, environ={"CASETRACK_SECRET_KEY": "from-env"}
-                       )["SECRET_KEY"] == "from-env"
+    assert (
+        load_config(tmp_path, None, environ={"CASETRACK_SECRET_KEY": "from-env"})["SECRET_KEY"]
+        == "from-env"
+    )
 
 
 def test_development_relaxes_secure_cookies_only(tmp_path: Path) -> None:

@@ -28,7 +28,12 @@ def test_refused(password: str, fragment: str) -> None:
 
 @pytest.mark.parametrize(
     "password",
-    ["correct horse battery staple", "x7 Purple Ladders Sing", "é" * 6 + "日本語のパスワード", ("a long passphrase " * 16)[:256]],
+    [
+        "correct horse battery staple",
+        "x7 Purple Ladders Sing",
+        "é" * 6 + "日本語のパスワード",
+        ("a long passphrase " * 16)[:256],
+    ],
 )
 def test_accepted_without_composition_rules(password: str) -> None:
     assert password_problem(password, email="jane@example.police.uk", name="Jane Doe") is None

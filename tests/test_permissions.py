@@ -60,8 +60,15 @@ def test_psd_head_has_everything_psd_has() -> None:
     assert ROLE_PERMISSIONS[Role.PSD] < ROLE_PERMISSIONS[Role.PSD_HEAD]
 
 
-@pytest.mark.parametrize("user", [None, FakeUser("admin", is_active=False),
-                                  FakeUser("admin", is_authenticated=False), FakeUser("root")])
+@pytest.mark.parametrize(
+    "user",
+    [
+        None,
+        FakeUser("admin", is_active=False),
+        FakeUser("admin", is_authenticated=False),
+        FakeUser("root"),
+    ],
+)
 def test_denied_by_default(user: FakeUser | None) -> None:
     assert not can(user, Permission.MANAGE_USERS)
     assert not can(user, Permission.SIGNED_IN)

@@ -33,11 +33,11 @@ def test_every_route_declares_a_permission(app: Flask) -> None:
 
 def test_public_routes_are_the_expected_few(app: Flask) -> None:
     public = sorted(
-        rule.endpoint for rule in _routes(app)
+        rule.endpoint
+        for rule in _routes(app)
         if app.view_functions[rule.endpoint].required_permission == PUBLIC
     )
-    assert public == ["auth.sign_in", "main.accessibility", "main.health", "main.privacy",
-                      "static"]
+    assert public == ["auth.sign_in", "main.accessibility", "main.health", "main.privacy", "static"]
 
 
 def test_an_undeclared_route_is_refused(app: Flask, signed_in) -> None:
@@ -52,8 +52,12 @@ def sample_values(app: Flask, make_user, make_force, make_department) -> dict[st
     force = make_force("WMP")
     department = make_department("BIRM_E", force=force)
     target = make_user("psd", email="target@example.police.uk")
-    return {"user_id": target.id, "force_id": force.id, "department_id": department.id,
-            "filename": "dist/casetrack.css"}
+    return {
+        "user_id": target.id,
+        "force_id": force.id,
+        "department_id": department.id,
+        "filename": "dist/casetrack.css",
+    }
 
 
 ROLES: list[str | None] = [None, *[role.value for role in Role]]
@@ -101,6 +105,8 @@ def test_role_route_matrix(app: Flask, role: str | None, sample_values, make_use
         )
         if expected_allowed == refused:
             heading = response.get_data(as_text=True).split('govuk-heading-l">')[-1][:60]
-            unexpected.append(f"{method} {url} ({endpoint}) → {response.status_code} {heading}, "
-                              f"expected {'allowed' if expected_allowed else 'refused'}")
+            unexpected.append(
+                f"{method} {url} ({endpoint}) → {response.status_code} {heading}, "
+                f"expected {'allowed' if expected_allowed else 'refused'}"
+            )
     assert unexpected == []

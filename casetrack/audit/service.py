@@ -130,14 +130,27 @@ class ChainProblem:
 
 
 def _events() -> Iterator[AuditEvent]:
+    """Every entry in chain order, streamed (a server-side cursor on PostgreSQL)."""
     stmt = select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)
-    yield from db.session.scalars(stmt.execution_options(yield_per=2000))
+    result = db.session.scalars(stmt.execution_options(yield_per=2000))
+    try:
+        yield from result
+    finally:
+        result.close()  # also when the walk stops early at a bad entry
 
 
 def verify_chain() -> tuple[int, ChainProblem | None]:
     """Walk the chain in order; return (entries checked, first problem or None)."""
+    events = _events()
+    try:
+        return _walk(events)
+    finally:
+        events.close()
+
+
+def _walk(events: Iterator[AuditEvent]) -> tuple[int, ChainProblem | None]:
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    for event in _events():
+    for event in events:
         if event.seq != expected_seq:
             reason = (
                 f"expected entry {expected_seq} here — an entry is missing or was inserted"

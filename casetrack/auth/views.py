@@ -104,7 +104,7 @@ def sign_in() -> ResponseReturnValue:
             details={"reason": reason},
         )
         db.session.commit()
-        problem = SIGN_IN_FAILED
+        form.email.errors = [SIGN_IN_FAILED]  # shown beside the field and in the summary
     return render_template(
         "auth/sign_in.html",
         form=form,

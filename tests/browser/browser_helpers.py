@@ -1,8 +1,6 @@
 """Helpers for the browser tests: sign in through the real form, axe checks, screenshots.
 
-Kept in an ordinary module (not conftest.py) so test modules can import them: every
-conftest.py outside a package is loaded under the one module name "conftest", so
-`from conftest import ...` in a test would pick whichever conftest pytest loaded last.
+Kept in an ordinary module (not conftest.py) so test modules can import them plainly.
 """
 
 from __future__ import annotations

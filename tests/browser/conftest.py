@@ -8,6 +8,10 @@ browser journeys do not need to be repeated on PostgreSQL.
 Every test in this folder is marked `browser` (deselect with `-m "not browser"`).
 Artifacts: test-artifacts/screenshots/<test>.png and test-artifacts/axe/<label>.json.
 Helpers (sign_in, check_accessibility, screenshot) live in browser_helpers.py.
+
+tests/browser is a package (__init__.py) on purpose: pytest loads a conftest.py outside a
+package under the bare module name "conftest", replacing tests/conftest.py in sys.modules,
+which would break `from conftest import ...` in the other test modules.
 """
 
 from __future__ import annotations
@@ -15,15 +19,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from browser_helpers import LiveServer, check_accessibility, screenshot, sign_in
+from conftest import _empty_tables, _migrate, base_config
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from .browser_helpers import LiveServer, check_accessibility, screenshot, sign_in
+
 BROWSER_DIR = Path(__file__).resolve().parent
-TESTS_CONFTEST = BROWSER_DIR.parent / "conftest.py"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,37 +49,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-def _tests_conftest(config: pytest.Config) -> ModuleType:
-    """tests/conftest.py as pytest loaded it.
-
-    `from conftest import ...` cannot be used here: pytest loads every package-less
-    conftest.py under the module name "conftest", so inside this file it names this file.
-    """
-    module = config.pluginmanager.get_plugin(str(TESTS_CONFTEST))
-    assert module is not None, f"{TESTS_CONFTEST} was not loaded"
-    return module
-
-
 # ---- live server -----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def live_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     from casetrack import create_app
     from casetrack.demo import load_demo
     from casetrack.extensions import db
 
-    shared = _tests_conftest(request.config)
     database = tmp_path_factory.mktemp("browser-db") / "casetrack-browser.sqlite3"
-    config = shared.base_config(tmp_path_factory.mktemp("browser"), f"sqlite:///{database}")
+    config = base_config(tmp_path_factory.mktemp("browser"), f"sqlite:///{database}")
     assert config["DEVELOPMENT"] is True  # plain http on 127.0.0.1: no Secure cookies
-    shared._migrate(config)
+    _migrate(config)
 
     app = create_app(config)
     with app.app_context():
-        shared._empty_tables()
+        _empty_tables()
         load_demo()
         db.session.commit()
         db.session.remove()
