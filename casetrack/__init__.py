@@ -57,6 +57,7 @@ def _init_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    import casetrack.cases.access  # noqa: F401  (registers the case access rule with can())
     import casetrack.models  # noqa: F401  (the whole schema, for Alembic and relationships)
     from casetrack.database import init_database
     from casetrack.extensions import csrf, db, limiter, login_manager, migrate
@@ -87,11 +88,13 @@ def _init_templates(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from casetrack.admin.views import bp as admin_bp
     from casetrack.auth.views import bp as auth_bp
+    from casetrack.cases.views import bp as cases_bp
     from casetrack.main.views import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(cases_bp)
 
 
 def _register_security(app: Flask) -> None:

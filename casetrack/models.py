@@ -2,6 +2,37 @@
 
 from casetrack.audit.models import AuditEvent, AuditHead
 from casetrack.auth.models import User, UserSession
+from casetrack.cases.models import (
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CaseInterimMeasure,
+    CasePlatform,
+    CaseRiskFlag,
+    Investigation,
+    InvestigationStandard,
+    PccNotification,
+    Person,
+    ReferenceCounter,
+)
 from casetrack.org.models import Department, Force
 
-__all__ = ["AuditEvent", "AuditHead", "Department", "Force", "User", "UserSession"]
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Case",
+    "CaseCategory",
+    "CaseEvent",
+    "CaseInterimMeasure",
+    "CasePlatform",
+    "CaseRiskFlag",
+    "Department",
+    "Force",
+    "Investigation",
+    "InvestigationStandard",
+    "PccNotification",
+    "Person",
+    "ReferenceCounter",
+    "User",
+    "UserSession",
+]

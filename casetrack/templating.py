@@ -28,12 +28,22 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can, Permission=Permission, Role=Role, navigation_extra=navigation_extra
     )
+    app.jinja_env.globals.update(
+        state_label=state_label, due_text=due_text, event_label=event_label
+    )
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
 
 
 # (endpoint, text, permission, endpoint prefixes that mark the item as the current page)
 NAVIGATION: list[tuple[str, str, Permission, tuple[str, ...]]] = [
+    (
+        "cases.index",
+        "Cases",
+        Permission.CASE_VIEW,
+        ("cases.index", "cases.detail", "cases.act", "cases.add_subject"),
+    ),
+    ("cases.new", "Record a concern", Permission.CASE_CREATE, ("cases.new",)),
     ("admin.users", "Users", Permission.MANAGE_USERS, ("admin.user",)),
     ("admin.forces", "Forces", Permission.MANAGE_ORGANISATION, ("admin.force",)),
     ("admin.departments", "Departments", Permission.MANAGE_ORGANISATION, ("admin.department",)),
@@ -67,3 +77,46 @@ def format_date(value: object) -> str:
     if value is None:
         return ""
     return value.strftime("%-d %B %Y")  # type: ignore[attr-defined]
+
+
+def state_label(state: str) -> str:
+    from casetrack.cases.workflow import STATE_LABELS, State
+
+    try:
+        return STATE_LABELS[State(state)]
+    except ValueError:
+        return state
+
+
+def due_text(case: object) -> str:
+    """What is due next on a case and when, in words ("Assessment overdue since 3 March")."""
+    from casetrack.cases.workflow import State
+    from casetrack.timeutil import today
+
+    state = getattr(case, "state", "")
+    due, what = {
+        State.LOGGED: (getattr(case, "assessment_due", None), "Assessment"),
+        State.REFERRED_TO_PSD: (getattr(case, "decision_due", None), "PSD decision"),
+        State.PSD_INVESTIGATION: (getattr(case, "pcc_due", None), "PCC notification"),
+    }.get(state, (None, ""))
+    if due is None:
+        return ""
+    if due < today():
+        return f"{what} overdue since {format_date(due)}"
+    return f"{what} due by {format_date(due)}"
+
+
+EVENT_LABELS = {
+    "record": "Concern recorded",
+    "add_subject": "Subject added",
+    "imported": "Imported from historical records",
+}
+
+
+def event_label(action: str) -> str:
+    from casetrack.cases.workflow import ACTION_LABELS, Action
+
+    try:
+        return ACTION_LABELS[Action(action)]
+    except ValueError:
+        return EVENT_LABELS.get(action, action.replace("_", " ").capitalize())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -21,3 +21,8 @@ _LONDON = ZoneInfo("Europe/London")
 def to_local(value: datetime) -> datetime:
     """Show times as people in England and Wales read them (GMT/BST)."""
     return as_utc(value).astimezone(_LONDON)
+
+
+def today() -> date:
+    """Today's date in England and Wales (dates on cases are local dates)."""
+    return utcnow().astimezone(_LONDON).date()

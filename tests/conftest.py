@@ -265,3 +265,133 @@ def signed_in(make_user: Callable[..., Any], auth: AuthActions) -> Callable[...,
         return user
 
     return sign_in_as
+
+
+# ---- cases ---------------------------------------------------------------------------------
+
+PATH_TO_STATE = {
+    "logged": [],
+    "assessed": ["assess"],
+    "local_resolution": ["assess", "resolve_locally"],
+    "referred_to_psd": ["assess", "refer_to_psd"],
+    "psd_investigation": ["assess", "refer_to_psd", "psd_accept"],
+    "closed": ["assess", "refer_to_psd", "psd_accept", "outcomes", "close"],
+    "withdrawn": ["withdraw"],
+}
+
+
+@pytest.fixture
+def make_person(app: Flask, make_force: Callable[..., Any]) -> Callable[..., Any]:
+    from casetrack.cases.service import SubjectDetails, find_or_add_person
+
+    counter = {"n": 0}
+
+    def make(
+        force: Any = None,
+        *,
+        staff_number: str | None = None,
+        name: str | None = None,
+        role: str = "police_officer",
+        rank: str | None = "constable",
+    ) -> Any:
+        counter["n"] += 1
+        person = find_or_add_person(
+            force or make_force(),
+            SubjectDetails(
+                name=name or f"Subject {counter['n']}",
+                staff_number=staff_number or f"S{counter['n']:04d}",
+                role=role,
+                rank=rank if role in ("police_officer", "special_constable") else None,
+            ),
+        )
+        db.session.commit()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def make_case(
+    app: Flask,
+    make_user: Callable[..., Any],
+    make_department: Callable[..., Any],
+    make_person: Callable[..., Any],
+) -> Callable[..., Any]:
+    """make_case(state=…) drives a new case through the real service to that state."""
+    from datetime import date, timedelta
+
+    from casetrack.cases import service
+    from casetrack.cases.workflow import Action
+    from casetrack.timeutil import today
+
+    def make(
+        state: str = "logged",
+        *,
+        department: Any = None,
+        subjects: list[Any] | None = None,
+        restricted: bool = False,
+        categories: list[str] | None = None,
+        received: date | None = None,
+        recorder: Any = None,
+        psd: Any = None,
+        risk_flags: list[str] | None = None,
+        summary: str = "Offensive post about a member of the public on a personal Facebook account",
+    ) -> Any:
+        department = department or make_department()
+        recorder = recorder or make_user(
+            "standards_manager", forces=[department.force], departments=[department]
+        )
+        subjects = subjects or [make_person(department.force)]
+        case = service.record_concern(
+            recorder,
+            service.ConcernDetails(
+                received_date=received or today() - timedelta(days=20),
+                department=department,
+                summary=summary,
+                categories=categories or ["inappropriate_content"],
+                platforms=["facebook"],
+                restricted=restricted,
+            ),
+            subjects,
+        )
+        db.session.commit()
+        psd_user = psd
+        for step in PATH_TO_STATE[state]:
+            if step in ("psd_accept",) and psd_user is None:
+                psd_user = make_user("psd", forces=[department.force])
+            actor = psd_user if step in ("psd_accept", "close") else recorder
+            if step == "assess":
+                service.perform(
+                    case,
+                    Action.ASSESS,
+                    recorder,
+                    case.version,
+                    subjects={
+                        inv.id: ("misconduct", ["discreditable_conduct"])
+                        for inv in case.investigations
+                    },
+                    risk_flags=risk_flags or [],
+                    interim_measures=[],
+                    rationale="Assessed.",
+                )
+            elif step == "outcomes":
+                for inv in case.investigations:
+                    service.perform(
+                        case,
+                        Action.RECORD_OUTCOME,
+                        psd_user,
+                        case.version,
+                        investigation_id=inv.id,
+                        outcome="written_warning",
+                        outcome_date=today(),
+                    )
+            elif step == "psd_accept":
+                service.perform(
+                    case, Action.PSD_ACCEPT, actor, case.version, investigator_id=psd_user.id
+                )
+            else:
+                service.perform(case, Action(step), actor, case.version, note="Because.")
+            db.session.commit()
+        return case
+
+    return make

@@ -281,7 +281,13 @@ def test_every_post_route_needs_csrf(app, client, auth, make_user, make_departme
     """Without a token, or with a wrong one, every POST is refused and nothing changes."""
     admin = make_user("admin")
     auth.sign_in(admin.email)
-    values = {"user_id": admin.id, "force_id": 1, "department_id": make_department().id}
+    values = {
+        "user_id": admin.id,
+        "force_id": 1,
+        "department_id": make_department().id,
+        "case_id": 1,
+        "action": "assess",
+    }
     before = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -47,16 +47,19 @@ def test_an_undeclared_route_is_refused(app: Flask, signed_in) -> None:
 
 
 @pytest.fixture
-def sample_values(app: Flask, make_user, make_force, make_department) -> dict[str, Any]:
+def sample_values(app: Flask, make_user, make_force, make_department, make_case) -> dict[str, Any]:
     """A real object for every URL parameter name used by any route."""
     force = make_force("WMP")
     department = make_department("BIRM_E", force=force)
     target = make_user("psd", email="target@example.police.uk")
+    case = make_case("assessed", department=department)
     return {
         "user_id": target.id,
         "force_id": force.id,
         "department_id": department.id,
         "filename": "dist/casetrack.css",
+        "case_id": case.id,
+        "action": "refer_to_psd",
     }
 
 
@@ -99,10 +102,13 @@ def test_role_route_matrix(app: Flask, role: str | None, sample_values, make_use
             expected_allowed = True
         else:
             expected_allowed = role is not None and role_can(role, permission)
-        # Refused: 403 for a signed-in user; for nobody, sent to sign in (with ?next=).
-        refused = response.status_code == 403 or (
-            response.status_code == 302 and "/sign-in?next=" in response.headers["Location"]
-        )
+        # Refused by the route's permission: the access-denied page for a signed-in user, or
+        # sent to sign in (with ?next=). A workflow refusal ("not your turn") is a different
+        # page, tested with the workflow.
+        refused = (
+            response.status_code == 403
+            and "You do not have access to this page" in response.get_data(as_text=True)
+        ) or (response.status_code == 302 and "/sign-in?next=" in response.headers["Location"])
         if expected_allowed == refused:
             heading = response.get_data(as_text=True).split('govuk-heading-l">')[-1][:60]
             unexpected.append(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from casetrack.auth.access import public, require
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, Role
+from casetrack.cases.queries import dashboard, leadership_headlines
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 
@@ -30,6 +31,10 @@ def home() -> ResponseReturnValue:
             "forces": db.session.scalar(select(func.count()).select_from(Force)),
             "departments": db.session.scalar(select(func.count()).select_from(Department)),
         }
+    elif role is Role.LEADERSHIP:
+        context["headlines"] = leadership_headlines(list(current_user.force_ids))
+    else:
+        context["board"] = dashboard(current_user)
     return render_template(f"main/home_{role.value}.html", **context)
 
 

@@ -1,0 +1,1 @@
+"""Cases: concerns about social-media conduct, their subjects and the workflow."""

@@ -1,0 +1,226 @@
+"""Person (workforce record), Case, Investigation (one subject in one case), timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casetrack.auth.models import User
+from casetrack.extensions import db
+from casetrack.org.models import Department, Force
+from casetrack.timeutil import utcnow
+
+
+class Person(db.Model):
+    """A member of the workforce who is (or may become) the subject of a concern."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("force_id", "staff_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    staff_number: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(120), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[str | None] = mapped_column(String(32))
+    politically_restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    force: Mapped[Force] = relationship()
+    department: Mapped[Department | None] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        name = self.name or "Name not recorded"
+        return f"{name} ({self.staff_number})" if self.staff_number else name
+
+
+def _code_model(class_name: str, table: str, owner: str, owner_table: str) -> type:
+    """A multi-valued vocabulary field: one row per (owner, code), indexed for filtering."""
+    return type(
+        class_name,
+        (db.Model,),
+        {
+            "__tablename__": table,
+            "__table_args__": (Index(f"ix_{table}_code", "code", owner),),
+            owner: mapped_column(
+                ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), primary_key=True
+            ),
+            "code": mapped_column(String(32), primary_key=True),
+            "__repr__": lambda self: f"<{class_name} {self.code}>",
+        },
+    )
+
+
+CasePlatform = _code_model("CasePlatform", "case_platforms", "case_id", "cases")
+CaseCategory = _code_model("CaseCategory", "case_categories", "case_id", "cases")
+CaseRiskFlag = _code_model("CaseRiskFlag", "case_risk_flags", "case_id", "cases")
+CaseInterimMeasure = _code_model("CaseInterimMeasure", "case_interim_measures", "case_id", "cases")
+InvestigationStandard = _code_model(
+    "InvestigationStandard", "investigation_standards", "investigation_id", "investigations"
+)
+
+
+def _codes(rows: str, model: type) -> AssociationProxy:
+    return association_proxy(rows, "code", creator=lambda code: model(code=code))
+
+
+case_access = Table(
+    "case_access",
+    db.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True),
+)
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_force_state_received", "force_id", "state", "received_date"),
+        Index("ix_cases_department_received", "department_id", "received_date"),
+        Index("ix_cases_received_id", "received_date", "id"),
+        Index("ix_cases_investigator_state", "investigator_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    received_date: Mapped[date] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(32))
+    case_type: Mapped[str] = mapped_column(String(24), default="conduct_matter")
+    account_type: Mapped[str | None] = mapped_column(String(32))
+    account_handle: Mapped[str | None] = mapped_column(String(200))
+    content_urls: Mapped[str] = mapped_column(Text, default="")
+    content_posted_dates: Mapped[str] = mapped_column(String(400), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    reporter_name: Mapped[str | None] = mapped_column(String(120))
+    reporter_contact: Mapped[str | None] = mapped_column(String(200))
+    reporter_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    no_evidence_reason: Mapped[str | None] = mapped_column(Text)
+    assessment_rationale: Mapped[str | None] = mapped_column(Text)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    investigator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    iopc_referred: Mapped[bool | None] = mapped_column(Boolean)
+    iopc_date: Mapped[date | None] = mapped_column(Date)
+    iopc_reference: Mapped[str | None] = mapped_column(String(64))
+    iopc_rationale: Mapped[str | None] = mapped_column(Text)
+    # Due dates are worked out when the clock starts (SPEC §3.3) and stored, so "overdue"
+    # is a plain indexed comparison in the case list.
+    assessment_due: Mapped[date | None] = mapped_column(Date)
+    decision_due: Mapped[date | None] = mapped_column(Date)
+    pcc_due: Mapped[date | None] = mapped_column(Date)
+    referred_on: Mapped[date | None] = mapped_column(Date)
+    investigation_started_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    force: Mapped[Force] = relationship()
+    department: Mapped[Department | None] = relationship()
+    investigator: Mapped[User | None] = relationship(foreign_keys=[investigator_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    investigations: Mapped[list[Investigation]] = relationship(
+        back_populates="case", order_by="Investigation.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+    pcc_notifications: Mapped[list[PccNotification]] = relationship(
+        back_populates="case",
+        order_by="PccNotification.notified_on",
+        cascade="all, delete-orphan",
+    )
+    named_users: Mapped[list[User]] = relationship(secondary=case_access)
+
+    platform_rows = relationship(CasePlatform, cascade="all, delete-orphan")
+    category_rows = relationship(CaseCategory, cascade="all, delete-orphan")
+    risk_flag_rows = relationship(CaseRiskFlag, cascade="all, delete-orphan")
+    interim_measure_rows = relationship(CaseInterimMeasure, cascade="all, delete-orphan")
+    platforms = _codes("platform_rows", CasePlatform)
+    categories = _codes("category_rows", CaseCategory)
+    risk_flags = _codes("risk_flag_rows", CaseRiskFlag)
+    interim_measures = _codes("interim_measure_rows", CaseInterimMeasure)
+
+
+class Investigation(db.Model):
+    """One subject within one case: severity, standards and outcome are per subject."""
+
+    __tablename__ = "investigations"
+    __table_args__ = (
+        UniqueConstraint("case_id", "person_id"),
+        Index("ix_investigations_outcome", "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    severity: Mapped[str] = mapped_column(String(24), default="not_assessed")
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_date: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="investigations")
+    person: Mapped[Person] = relationship()
+    standard_rows = relationship(InvestigationStandard, cascade="all, delete-orphan")
+    standards = _codes("standard_rows", InvestigationStandard)
+
+
+class CaseEvent(db.Model):
+    """The timeline: every action on a case, in order, with who and when."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class PccNotification(db.Model):
+    __tablename__ = "pcc_notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    notified_on: Mapped[date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="pcc_notifications")
+
+
+class ReferenceCounter(db.Model):
+    """The last sequence number used for a force and year; bumped atomically."""
+
+    __tablename__ = "reference_counters"
+
+    force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

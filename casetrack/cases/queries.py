@@ -1,0 +1,214 @@
+"""Read-side queries: the filtered case list and the dashboards' counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from casetrack.cases.access import visible_cases
+from casetrack.cases.models import Case, CaseCategory, CasePlatform, Investigation, Person
+from casetrack.cases.workflow import OPEN_STATES, State
+from casetrack.extensions import db
+from casetrack.timeutil import today
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""
+    state: str = ""
+    force_id: int | None = None
+    department_id: int | None = None
+    platform: str = ""
+    category: str = ""
+    severity: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    overdue: bool = False
+    mine: bool = False
+    sort: str = "received_desc"
+
+
+def overdue_condition(on: date) -> Any:
+    return or_(
+        and_(Case.state == State.LOGGED, Case.assessment_due < on),
+        and_(Case.state == State.REFERRED_TO_PSD, Case.decision_due < on),
+        and_(Case.state == State.PSD_INVESTIGATION, Case.pcc_due < on),
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def case_list_query(user: Any, filters: CaseFilters) -> Select:
+    stmt = select(Case).where(visible_cases(user))
+    if filters.state:
+        stmt = stmt.where(Case.state == filters.state)
+    if filters.force_id:
+        stmt = stmt.where(Case.force_id == filters.force_id)
+    if filters.department_id:
+        stmt = stmt.where(Case.department_id == filters.department_id)
+    if filters.platform:
+        stmt = stmt.where(
+            exists().where(CasePlatform.case_id == Case.id, CasePlatform.code == filters.platform)
+        )
+    if filters.category:
+        stmt = stmt.where(
+            exists().where(CaseCategory.case_id == Case.id, CaseCategory.code == filters.category)
+        )
+    if filters.severity:
+        stmt = stmt.where(
+            exists().where(
+                Investigation.case_id == Case.id, Investigation.severity == filters.severity
+            )
+        )
+    if filters.received_from:
+        stmt = stmt.where(Case.received_date >= filters.received_from)
+    if filters.received_to:
+        stmt = stmt.where(Case.received_date <= filters.received_to)
+    if filters.overdue:
+        stmt = stmt.where(overdue_condition(today()))
+    if filters.mine:
+        stmt = stmt.where(Case.investigator_id == user.id)
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q.strip())}%"
+        subject_match = exists(
+            select(Investigation.id)
+            .join(Person, Person.id == Investigation.person_id)
+            .where(
+                Investigation.case_id == Case.id,
+                or_(
+                    Person.name.ilike(pattern, escape="\\"),
+                    Person.staff_number.ilike(pattern, escape="\\"),
+                ),
+            )
+        )
+        stmt = stmt.where(
+            or_(
+                Case.reference.ilike(pattern, escape="\\"),
+                Case.summary.ilike(pattern, escape="\\"),
+                subject_match,
+            )
+        )
+    order = {
+        "received_asc": (Case.received_date.asc(), Case.id.asc()),
+        "reference": (Case.reference.asc(),),
+        "state": (Case.state.asc(), Case.received_date.desc(), Case.id.desc()),
+    }.get(filters.sort, (Case.received_date.desc(), Case.id.desc()))
+    return stmt.order_by(*order)
+
+
+def case_page(
+    user: Any, filters: CaseFilters, page: int, page_size: int
+) -> tuple[list[Case], bool]:
+    """One page of cases and whether there is another: no count over the whole table."""
+    stmt = (
+        case_list_query(user, filters)
+        .options(
+            selectinload(Case.investigations).selectinload(Investigation.person),
+            selectinload(Case.department),
+            selectinload(Case.force),
+        )
+        .offset((page - 1) * page_size)
+        .limit(page_size + 1)
+    )
+    rows = list(db.session.scalars(stmt))
+    return rows[:page_size], len(rows) > page_size
+
+
+def _count(stmt: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def dashboard(user: Any) -> dict[str, Any]:
+    """What is due and overdue for the person looking (SPEC §3.3)."""
+    on = today()
+    mine = select(Case.id).where(visible_cases(user))
+    open_ = mine.where(Case.state.in_([s.value for s in OPEN_STATES]))
+    recent = (
+        select(Case)
+        .where(visible_cases(user))
+        .options(selectinload(Case.investigations).selectinload(Investigation.person))
+    )
+    role = user.role
+    if role == "standards_manager":
+        logged = mine.where(Case.state == State.LOGGED)
+        return {
+            "open_count": _count(open_),
+            "due_count": _count(logged.where(Case.assessment_due >= on)),
+            "overdue_count": _count(logged.where(Case.assessment_due < on)),
+            "cases": list(
+                db.session.scalars(
+                    recent.where(Case.state.in_([s.value for s in OPEN_STATES]))
+                    .order_by(Case.assessment_due.asc().nulls_last(), Case.received_date.desc())
+                    .limit(15)
+                )
+            ),
+        }
+    referred = mine.where(Case.state == State.REFERRED_TO_PSD)
+    investigations = mine.where(
+        Case.state == State.PSD_INVESTIGATION, Case.investigator_id == user.id
+    )
+    pcc = mine.where(Case.state == State.PSD_INVESTIGATION, Case.pcc_due <= on)
+    return {
+        "referred_count": _count(referred),
+        "referred_overdue": _count(referred.where(Case.decision_due < on)),
+        "my_count": _count(investigations),
+        "pcc_count": _count(pcc),
+        "referrals": list(
+            db.session.scalars(
+                recent.where(Case.state == State.REFERRED_TO_PSD)
+                .order_by(Case.decision_due.asc(), Case.id)
+                .limit(15)
+            )
+        ),
+        "mine": list(
+            db.session.scalars(
+                recent.where(Case.state == State.PSD_INVESTIGATION, Case.investigator_id == user.id)
+                .order_by(Case.pcc_due.asc(), Case.id)
+                .limit(15)
+            )
+        ),
+        "pcc": list(
+            db.session.scalars(
+                recent.where(Case.state == State.PSD_INVESTIGATION, Case.pcc_due <= on)
+                .order_by(Case.pcc_due.asc(), Case.id)
+                .limit(15)
+            )
+        ),
+    }
+
+
+def financial_year_start(on: date) -> date:
+    return date(on.year if on.month >= 4 else on.year - 1, 4, 1)
+
+
+def leadership_headlines(force_ids: list[int]) -> dict[str, Any]:
+    """Aggregates only — never names or case details — for this financial year so far."""
+    from casetrack.vocab import OUTCOME_GROUP
+
+    start = financial_year_start(today())
+    base = (
+        select(Investigation.outcome, func.count())
+        .join(Case, Case.id == Investigation.case_id)
+        .where(
+            Case.force_id.in_(force_ids), Case.received_date >= start, Case.state != State.WITHDRAWN
+        )
+        .group_by(Investigation.outcome)
+    )
+    counts = {outcome: n for outcome, n in db.session.execute(base)}
+    finalised = sum(n for outcome, n in counts.items() if outcome)
+    action = sum(
+        n for outcome, n in counts.items() if outcome and OUTCOME_GROUP.get(outcome) != "no_action"
+    )
+    return {
+        "since": start,
+        "investigations": sum(counts.values()),
+        "open": counts.get(None, 0),
+        "finalised": finalised,
+        "faced_action": action,
+    }

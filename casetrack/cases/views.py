@@ -1,0 +1,485 @@
+"""Case pages: list, record a concern, case page, add subject, one page per workflow action."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from casetrack import vocab
+from casetrack.audit.service import record
+from casetrack.auth.access import require
+from casetrack.auth.permissions import Permission, can
+from casetrack.cases import forms as case_forms
+from casetrack.cases import service
+from casetrack.cases.models import Case, Person
+from casetrack.cases.queries import CaseFilters, case_page
+from casetrack.cases.workflow import (
+    LOCAL_OUTCOMES,
+    TRANSITIONS,
+    Action,
+    State,
+    available_actions,
+    next_state,
+    side_for,
+)
+from casetrack.errors import DomainError
+from casetrack.extensions import db
+from casetrack.org.models import Department, Force
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def load_case(case_id: int) -> Case:
+    """The case, if this user may see it; otherwise 404 (existence is not revealed)."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    if not can(current_user, Permission.CASE_VIEW, case):
+        record("case_access_refused", object_type="case", object_id=case_id)
+        db.session.commit()
+        abort(404)
+    return case
+
+
+def _show(form: Any, error: DomainError, default: str) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is None or not hasattr(field, "errors"):
+        field = getattr(form, default)
+    field.errors = [*field.errors, error.message]
+
+
+def _people_choices(force_ids: set[int]) -> list[tuple[str, str]]:
+    people = db.session.scalars(
+        select(Person).where(Person.force_id.in_(force_ids)).order_by(Person.name).limit(2000)
+    ).all()
+    return [("", "None — a new record")] + [
+        (str(p.id), f"{p.display_name}, {vocab.label(vocab.PERSON_ROLES, p.role)}") for p in people
+    ]
+
+
+def _subject_from_form(form: Any, force: Force) -> Person:
+    chosen = form.existing_person.data
+    if chosen:
+        person = db.session.get(Person, int(chosen)) if chosen.isdigit() else None
+        if person is None or person.force_id != force.id:
+            raise DomainError("Choose a workforce record of the case's force", "existing_person")
+        return person
+    if not form.subject_role.data:
+        raise DomainError("Choose an existing record, or enter the subject's role", "subject_role")
+    if not (form.subject_name.data or form.subject_number.data):
+        raise DomainError("Enter the subject's name or staff number", "subject_name")
+    department = None
+    if form.subject_department.data:
+        department = (
+            db.session.get(Department, int(form.subject_department.data))
+            if form.subject_department.data.isdigit()
+            else None
+        )
+        if department is None or department.force_id != force.id:
+            raise DomainError("Choose a department of the case's force", "subject_department")
+    return service.find_or_add_person(
+        force,
+        service.SubjectDetails(
+            name=form.subject_name.data,
+            staff_number=form.subject_number.data,
+            role=form.subject_role.data,
+            rank=form.subject_rank.data or None,
+            department=department,
+            politically_restricted=bool(form.subject_politically_restricted.data),
+        ),
+    )
+
+
+def _fill_subject_choices(form: Any, force_ids: set[int]) -> None:
+    form.existing_person.choices = _people_choices(force_ids)
+    departments = db.session.scalars(
+        select(Department).where(Department.force_id.in_(force_ids)).order_by(Department.name)
+    ).all()
+    form.subject_department.choices = [("", "Not known")] + [
+        (str(d.id), d.label) for d in departments
+    ]
+
+
+def _parse_dates(text: str | None) -> list[date]:
+    result = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        bits = part.replace("-", "/").split("/")
+        try:
+            if len(bits) != 3:
+                raise ValueError
+            day, month, year = (
+                (int(b) for b in bits)
+                if len(bits[0]) <= 2
+                else (int(bits[2]), int(bits[1]), int(bits[0]))
+            )
+            result.append(date(year, month, day))
+        except ValueError:
+            raise DomainError(
+                f"“{part[:20]}” is not a real date: use day/month/year", "content_posted"
+            ) from None
+    return result
+
+
+# ---- list and record ------------------------------------------------------------------------
+
+
+@bp.route("")
+@require(Permission.CASE_VIEW)
+def index() -> ResponseReturnValue:
+    form = case_forms.ListFilterForm(request.args)
+    forces = current_user.forces
+    form.state.choices = [("", "Any")] + [(s.value, s.label) for s in State]
+    form.force.choices = [("", "Any")] + [(str(f.id), f.name) for f in forces]
+    departments = (
+        current_user.departments
+        if current_user.role == "standards_manager"
+        else [d for f in forces for d in f.departments]
+    )
+    form.department.choices = [("", "Any")] + [(str(d.id), d.label) for d in departments]
+    valid = form.validate()
+    filters = CaseFilters()
+    if valid:
+        filters = CaseFilters(
+            q=form.q.data or "",
+            state=form.state.data or "",
+            force_id=int(form.force.data) if form.force.data else None,
+            department_id=int(form.department.data) if form.department.data else None,
+            platform=form.platform.data or "",
+            category=form.category.data or "",
+            severity=form.severity.data or "",
+            received_from=form.received_from.data,
+            received_to=form.received_to.data,
+            overdue=bool(form.overdue.data),
+            mine=bool(form.mine.data),
+            sort=form.sort.data or "received_desc",
+        )
+    page = max(1, min(form.page.data or 1, 10_000)) if valid else 1
+    size = current_app.config["PAGE_SIZE"]
+    cases, has_next = case_page(current_user, filters, page, size)
+    record(
+        "case_list_viewed",
+        details={
+            "page": page,
+            **{k: str(v) for k, v in vars(filters).items() if v not in ("", None, False)},
+        },
+    )
+    db.session.commit()
+    args = {k: v for k, v in request.args.items(multi=False) if k != "page"}
+    return render_template(
+        "cases/list.html",
+        form=form,
+        cases=cases,
+        page=page,
+        has_next=has_next,
+        prev_url=url_for("cases.index", **args, page=page - 1) if page > 1 else None,
+        next_url=url_for("cases.index", **args, page=page + 1) if has_next else None,
+        first=(page - 1) * size + 1,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.CASE_CREATE)
+def new() -> ResponseReturnValue:
+    form = case_forms.ConcernForm()
+    form.department.choices = [("", "Choose")] + [
+        (str(d.id), d.label) for d in current_user.departments
+    ]
+    _fill_subject_choices(form, current_user.force_ids)
+    if form.validate_on_submit():
+        try:
+            department = next(
+                (d for d in current_user.departments if str(d.id) == form.department.data), None
+            )
+            if department is None:
+                raise DomainError("Choose one of your departments", "department")
+            details = service.ConcernDetails(
+                received_date=form.received_date.data,
+                department=department,
+                summary=form.summary.data,
+                categories=form.categories.data or [],
+                case_type=form.case_type.data,
+                source=form.source.data or None,
+                account_type=form.account_type.data or None,
+                platforms=form.platforms.data or [],
+                account_handle=form.account_handle.data,
+                content_urls=[
+                    u.strip() for u in (form.content_urls.data or "").splitlines() if u.strip()
+                ],
+                content_posted_dates=_parse_dates(form.content_posted.data),
+                reporter_name=None if form.reporter_anonymous.data else form.reporter_name.data,
+                reporter_contact=None
+                if form.reporter_anonymous.data
+                else form.reporter_contact.data,
+                reporter_anonymous=bool(form.reporter_anonymous.data),
+                no_evidence_reason=form.no_evidence_reason.data,
+                restricted=bool(form.restricted.data),
+            )
+            service.validate_concern(details)
+            subject = _subject_from_form(form, department.force)
+            case = service.record_concern(current_user, details, [subject])
+        except DomainError as error:
+            db.session.rollback()
+            _show(form, error, "summary")
+        else:
+            db.session.commit()
+            flash(f"Concern recorded as {case.reference}. Attach the evidence next.", "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/new.html", form=form)
+
+
+# ---- case page ------------------------------------------------------------------------------
+
+
+def actions_for(case: Case) -> list[Action]:
+    """Actions this user may take on this case now (table and side both allow them)."""
+    return [
+        a for a in available_actions(State(case.state)) if service.may_take(current_user, case, a)
+    ]
+
+
+@bp.route("/<int:case_id>")
+@require(Permission.CASE_VIEW)
+def detail(case_id: int) -> ResponseReturnValue:
+    case = load_case(case_id)
+    record(
+        "case_viewed", object_type="case", object_id=case.id, details={"reference": case.reference}
+    )
+    db.session.commit()
+    return render_template(
+        "cases/detail.html",
+        case=case,
+        actions=actions_for(case),
+        vocab=vocab,
+        iopc_prompt=service.iopc_required(case) and case.iopc_rationale is None,
+        can_add_subject=case.state in (State.LOGGED, State.ASSESSED)
+        and can(current_user, Permission.CASE_ASSESS, case),
+    )
+
+
+@bp.route("/<int:case_id>/subjects/new", methods=["GET", "POST"])
+@require(Permission.CASE_ASSESS)
+def add_subject(case_id: int) -> ResponseReturnValue:
+    case = load_case(case_id)
+    form = case_forms.AddSubjectForm(data={"version": case.version})
+    _fill_subject_choices(form, {case.force_id})
+    if form.validate_on_submit():
+        try:
+            person = _subject_from_form(form, case.force)
+            service.add_subject(case, current_user, person, int(form.version.data))
+            db.session.commit()
+        except (DomainError, StaleDataError) as error:
+            db.session.rollback()
+            _show(form, _as_domain_error(error), "existing_person")
+        else:
+            flash(f"{person.display_name} added as a subject.", "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/add_subject.html", case=case, form=form)
+
+
+def _as_domain_error(error: Exception) -> DomainError:
+    return error if isinstance(error, DomainError) else service.StaleCase()
+
+
+# ---- workflow actions -----------------------------------------------------------------------
+
+NOTE_ACTIONS = {
+    Action.RESOLVE_LOCALLY: (
+        "Reason for local resolution",
+        True,
+        "For example: line management to hold a reflective practice discussion.",
+    ),
+    Action.REFER_TO_PSD: ("Why it is referred (optional)", False, None),
+    Action.PSD_RETURN: (
+        "Advice to the Standards Manager",
+        True,
+        "The case goes back to the Standards Manager for local resolution.",
+    ),
+    Action.CLOSE: ("Closing note (optional)", False, None),
+    Action.REOPEN: ("Reason for reopening", True, None),
+    Action.WITHDRAW: (
+        "Reason for withdrawing the concern",
+        True,
+        "The case is kept, and left out of statistics.",
+    ),
+}
+
+
+def _action_form(case: Case, action: Action) -> Any:
+    version = {"version": case.version}
+    if action is Action.ASSESS:
+        form_class = case_forms.assessment_form(case.investigations, psd=False)
+        data = {
+            **version,
+            "rationale": case.assessment_rationale,
+            "risk_flags": list(case.risk_flags),
+            "interim_measures": list(case.interim_measures),
+        }
+        for inv in case.investigations:
+            data[f"severity_{inv.id}"] = inv.severity
+            data[f"standards_{inv.id}"] = list(inv.standards)
+        return form_class(data=data)
+    if action is Action.ASSESS_SEVERITY:
+        form_class = case_forms.assessment_form(case.investigations, psd=True)
+        data = {
+            **version,
+            **{
+                f"severity_{inv.id}": inv.severity
+                for inv in case.investigations
+                if inv.severity != "not_assessed"
+            },
+        }
+        return form_class(data=data)
+    if action in (Action.PSD_ACCEPT, Action.ASSIGN_INVESTIGATOR):
+        form = (case_forms.AcceptForm if action is Action.PSD_ACCEPT else case_forms.AssignForm)(
+            data=version
+        )
+        form.investigator.choices = [("", "Choose")] + [
+            (str(u.id), u.name) for u in service.psd_colleagues(case)
+        ]
+        return form
+    if action is Action.IOPC_DECISION:
+        return case_forms.IopcForm(data=version)
+    if action is Action.RECORD_OUTCOME:
+        form = case_forms.OutcomeForm(data=version)
+        form.investigation.choices = [("", "Choose")] + [
+            (
+                str(inv.id),
+                inv.person.display_name
+                + (f" — now: {vocab.label(vocab.OUTCOMES, inv.outcome)}" if inv.outcome else ""),
+            )
+            for inv in case.investigations
+        ]
+        if case.state == State.LOCAL_RESOLUTION:
+            form.outcome.choices = [("", "Choose")] + [
+                (code, text) for code, text in vocab.OUTCOMES.items() if code in LOCAL_OUTCOMES
+            ]
+        return form
+    if action is Action.PCC_NOTIFICATION:
+        return case_forms.PccForm(data=version)
+    label, required, hint = NOTE_ACTIONS[action]
+    return case_forms.note_form(label, required, hint)(data=version)
+
+
+def _payload(case: Case, action: Action, form: Any) -> dict[str, Any]:
+    if action is Action.ASSESS:
+        return {
+            "subjects": {
+                inv.id: (
+                    getattr(form, f"severity_{inv.id}").data,
+                    getattr(form, f"standards_{inv.id}").data or [],
+                )
+                for inv in case.investigations
+            },
+            "risk_flags": form.risk_flags.data or [],
+            "interim_measures": form.interim_measures.data or [],
+            "rationale": form.rationale.data,
+        }
+    if action is Action.ASSESS_SEVERITY:
+        return {
+            "severities": {
+                inv.id: getattr(form, f"severity_{inv.id}").data for inv in case.investigations
+            },
+            "rationale": form.rationale.data,
+        }
+    if action is Action.PSD_ACCEPT:
+        return {"investigator_id": form.investigator.data or None, "note": form.note.data}
+    if action is Action.ASSIGN_INVESTIGATOR:
+        return {"investigator_id": form.investigator.data}
+    if action is Action.IOPC_DECISION:
+        return {
+            "referred": {"yes": True, "no": False}.get(form.referred.data),
+            "referral_date": form.referral_date.data,
+            "reference": form.reference.data,
+            "rationale": form.rationale.data,
+        }
+    if action is Action.RECORD_OUTCOME:
+        return {
+            "investigation_id": form.investigation.data,
+            "outcome": form.outcome.data,
+            "outcome_date": form.outcome_date.data,
+        }
+    if action is Action.PCC_NOTIFICATION:
+        return {"notified_on": form.notified_on.data}
+    return {"note": form.note.data}
+
+
+@bp.route(
+    "/<int:case_id>/<any(" + ",".join(a.value for a in Action) + "):action>",
+    methods=["GET", "POST"],
+)
+@require(Permission.CASE_VIEW)
+def act(case_id: int, action: str) -> ResponseReturnValue:
+    """One page per action: its form, or a clear refusal that changes nothing."""
+    case = load_case(case_id)
+    chosen = Action(action)
+    refused = _refusal(case, chosen)
+    if refused is not None:
+        reason, status = refused
+        record(
+            "case_action_refused",
+            object_type="case",
+            object_id=case.id,
+            details={"action": chosen.value, "reason": reason},
+        )
+        db.session.commit()
+        return render_template(
+            "cases/refused.html", case=case, action=chosen, reason=reason
+        ), status
+    # Guards (e.g. closing before every subject has an outcome) are explained on the form.
+    blocked = getattr(next_state(service.snapshot(case), chosen), "reason", None)
+    form = _action_form(case, chosen)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.perform(
+                case, chosen, current_user, int(form.version.data), **_payload(case, chosen, form)
+            )
+            db.session.commit()
+        except (DomainError, StaleDataError) as error:
+            db.session.rollback()
+            problem = _as_domain_error(error)
+            if isinstance(problem, service.StaleCase):
+                flash(problem.message, "error")
+                return redirect(url_for("cases.detail", case_id=case_id))
+            case = load_case(case_id)
+            _show(form, problem, _default_field(form))
+            status = 409 if blocked else 200
+        else:
+            flash(f"{chosen.label}: done.", "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template(
+        "cases/action.html",
+        case=case,
+        action=chosen,
+        form=form,
+        blocked=blocked,
+        vocab=vocab,
+        iopc_prompt=service.iopc_required(case),
+    ), status
+
+
+def _refusal(case: Case, action: Action) -> tuple[str, int] | None:
+    """Why this user cannot take this action on this case now, with the HTTP status."""
+    state = State(case.state)
+    if (state, action) not in TRANSITIONS:
+        return getattr(next_state(service.snapshot(case), action), "reason", ""), 409
+    if not service.may_take(current_user, case, action):
+        who = "PSD" if side_for(action, state) == "psd" else "the case’s Standards Manager"
+        return f"Only {who} can {action.label.lower()} at this stage.", 403
+    return None
+
+
+def _default_field(form: Any) -> str:
+    for name in ("note", "rationale", "investigator", "outcome", "notified_on", "referred"):
+        if hasattr(form, name):
+            return name
+    return "version"
