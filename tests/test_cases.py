@@ -11,7 +11,7 @@ from casetrack.audit.models import AuditEvent
 from casetrack.audit.service import verify_chain
 from casetrack.cases import service
 from casetrack.cases.models import Case, CaseEvent, Investigation
-from casetrack.cases.workflow import Action
+from casetrack.cases.workflow import Action, State
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.timeutil import today
@@ -347,3 +347,84 @@ def test_timeline_is_complete_after_every_action(app, make_case) -> None:
         assert came_from == reached
     assert db.session.scalar(select(func.count()).select_from(CaseEvent)) == len(states)
     assert db.session.scalar(select(func.count()).select_from(Investigation)) == 1
+
+
+def test_random_action_sequences_on_the_real_service(app, make_case, make_user) -> None:
+    """Hypothesis drives random actions by random actors through the service and database:
+    refusals change nothing; the state is always valid; the timeline is complete and chained."""
+    from hypothesis import settings
+    from hypothesis import strategies as st
+    from hypothesis.stateful import (
+        RuleBasedStateMachine,
+        invariant,
+        rule,
+        run_state_machine_as_test,
+    )
+
+    psd = make_user("psd")
+    department_case = make_case("logged")
+    recorder, department = department_case.created_by, department_case.department
+
+    class RealCase(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.case = make_case("logged", department=department, recorder=recorder, psd=psd)
+
+        @rule(
+            action=st.sampled_from(list(Action)),
+            by_psd=st.booleans(),
+            outcome=st.sampled_from(["nfa", "written_warning", "reflective_practice"]),
+            flagged=st.booleans(),
+        )
+        def act(self, action: Action, by_psd: bool, outcome: str, flagged: bool) -> None:
+            case = self.case
+            user = psd if by_psd else recorder
+            before = (case.state, case.version, len(case.events))
+            payload = {
+                Action.ASSESS: {
+                    "subjects": {i.id: ("misconduct", []) for i in case.investigations},
+                    "risk_flags": ["victim_contact"] if flagged else [],
+                    "interim_measures": [],
+                    "rationale": "r",
+                },
+                Action.ASSESS_SEVERITY: {
+                    "severities": {i.id: "misconduct" for i in case.investigations},
+                    "rationale": "r",
+                },
+                Action.PSD_ACCEPT: {"investigator_id": psd.id},
+                Action.ASSIGN_INVESTIGATOR: {"investigator_id": psd.id},
+                Action.IOPC_DECISION: {
+                    "referred": False,
+                    "referral_date": None,
+                    "reference": None,
+                    "rationale": "r",
+                },
+                Action.RECORD_OUTCOME: {
+                    "investigation_id": case.investigations[0].id,
+                    "outcome": outcome,
+                    "outcome_date": today(),
+                },
+                Action.PCC_NOTIFICATION: {"notified_on": today()},
+            }.get(action, {"note": "a reason"})
+            try:
+                service.perform(case, action, user, case.version, **payload)
+                db.session.commit()
+            except DomainError:
+                db.session.rollback()
+                db.session.refresh(case)
+                assert (case.state, case.version, len(case.events)) == before
+
+        @invariant()
+        def valid_and_complete(self) -> None:
+            case = self.case
+            assert case.state in {s.value for s in State}
+            events = case.events
+            assert events[0].action == "record" and events[-1].to_state == case.state
+            for earlier, later in zip(events, events[1:], strict=False):
+                assert later.from_state == earlier.to_state
+            if case.state == "closed":
+                assert all(inv.outcome for inv in case.investigations)
+
+    run_state_machine_as_test(
+        RealCase, settings=settings(max_examples=20, stateful_step_count=12, deadline=None)
+    )

@@ -132,7 +132,7 @@ class ChainProblem:
 def _events() -> Iterator[AuditEvent]:
     """Every entry in chain order, streamed (a server-side cursor on PostgreSQL)."""
     stmt = select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)
-    result = db.session.scalars(stmt.execution_options(yield_per=2000))
+    result = db.session.scalars(stmt.execution_options(yield_per=2000, populate_existing=True))
     try:
         yield from result
     finally:
@@ -170,7 +170,7 @@ def _walk(events: Iterator[AuditEvent]) -> tuple[int, ChainProblem | None]:
                 event.seq, event.id, "hash does not match its contents — the entry was edited"
             )
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    head = db.session.get(AuditHead, 1)
+    head = db.session.get(AuditHead, 1, populate_existing=True)
     head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS_HASH)
     if head_seq != checked or head_hash != prev_hash:
         return checked, ChainProblem(
