@@ -282,7 +282,19 @@ def add_subject(case_id: int) -> ResponseReturnValue:
         else:
             flash(f"{person.display_name} added as a subject.", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
+    _audit_view(case, "add_subject")
     return render_template("cases/add_subject.html", case=case, form=form)
+
+
+def _audit_view(case: Case, page: str) -> None:
+    """Action pages show case details too: record the view like the case page does."""
+    record(
+        "case_viewed",
+        object_type="case",
+        object_id=case.id,
+        details={"reference": case.reference, "page": page},
+    )
+    db.session.commit()
 
 
 def _as_domain_error(error: Exception) -> DomainError:
