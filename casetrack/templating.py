@@ -33,6 +33,7 @@ def init_templates(app: Flask) -> None:
     )
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["isodate"] = format_iso_date
 
 
 # (endpoint, text, permission, endpoint prefixes that mark the item as the current page)
@@ -71,6 +72,15 @@ def format_datetime(value: object) -> str:
     if value is None:
         return ""
     return to_local(as_utc(value)).strftime("%-d %B %Y at %H:%M")  # type: ignore[arg-type]
+
+
+def format_iso_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return format_date(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def format_date(value: object) -> str:
@@ -114,9 +124,9 @@ EVENT_LABELS = {
 
 
 def event_label(action: str) -> str:
-    from casetrack.cases.workflow import ACTION_LABELS, Action
+    from casetrack.cases.workflow import ACTION_DONE, Action
 
     try:
-        return ACTION_LABELS[Action(action)]
+        return ACTION_DONE[Action(action)]
     except ValueError:
         return EVENT_LABELS.get(action, action.replace("_", " ").capitalize())

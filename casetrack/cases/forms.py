@@ -55,6 +55,20 @@ class VersionedForm(FlaskForm):
             raise ValidationError("The form is incomplete — reload the page")
 
 
+class SubjectChecks:
+    """Checked with the rest of the form, so every missing detail is listed at once."""
+
+    def validate_subject_role(self, field: Any) -> None:
+        if not self.existing_person.data and not field.data:  # type: ignore[attr-defined]
+            raise ValidationError("Choose an existing record, or enter the subject's role")
+
+    def validate_subject_name(self, field: Any) -> None:
+        if not self.existing_person.data and not (  # type: ignore[attr-defined]
+            field.data or self.subject_number.data  # type: ignore[attr-defined]
+        ):
+            raise ValidationError("Enter the subject's name or staff number")
+
+
 def subject_fields(required: bool) -> dict[str, Any]:
     return {
         "existing_person": SelectField(
@@ -91,7 +105,7 @@ def subject_fields(required: bool) -> dict[str, Any]:
     }
 
 
-class ConcernForm(FlaskForm):
+class ConcernForm(SubjectChecks, FlaskForm):
     received_date = GovDateField(
         "Date received", required=True, description="For example, 27 3 2026"
     )
@@ -179,7 +193,7 @@ class ConcernForm(FlaskForm):
     submit = SubmitField("Record concern", widget=GovSubmitInput())
 
 
-class AddSubjectForm(VersionedForm):
+class AddSubjectForm(SubjectChecks, VersionedForm):
     locals().update(subject_fields(required=True))
     submit = SubmitField("Add subject", widget=GovSubmitInput())
 

@@ -297,6 +297,21 @@ def iopc_required(case: Case) -> bool:
     return iopc_referral_may_apply(case.risk_flags, case.categories)
 
 
+def iopc_reasons(case: Case) -> list[str]:
+    """Which flags or categories make the IOPC criteria relevant, in words."""
+    reasons = [
+        vocab.label(vocab.RISK_FLAGS, f).lower()
+        for f in case.risk_flags
+        if f in vocab.IOPC_RISK_FLAGS
+    ]
+    reasons += [
+        vocab.label(vocab.CATEGORIES, c).lower()
+        for c in case.categories
+        if c in vocab.IOPC_CATEGORIES
+    ]
+    return reasons
+
+
 def snapshot(case: Case) -> CaseSnapshot:
     return CaseSnapshot(
         state=State(case.state),
@@ -561,7 +576,7 @@ def _pcc(case: Case, user: User, *, notified_on: date | None) -> tuple[str, dict
         config["PCC_FIRST_NOTIFICATION_MONTHS"],
         config["PCC_REPEAT_NOTIFICATION_MONTHS"],
     )
-    return f"PCC notified on {notified_on:%d/%m/%Y}.", {"notified_on": notified_on.isoformat()}
+    return f"PCC notified on {notified_on:%-d %B %Y}.", {"notified_on": notified_on.isoformat()}
 
 
 def _close(case: Case, user: User, *, note: str = "") -> tuple[str, dict]:

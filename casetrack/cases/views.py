@@ -20,6 +20,7 @@ from casetrack.cases import service
 from casetrack.cases.models import Case, Person
 from casetrack.cases.queries import CaseFilters, case_page
 from casetrack.cases.workflow import (
+    ACTION_DONE,
     LOCAL_OUTCOMES,
     TRANSITIONS,
     Action,
@@ -54,9 +55,15 @@ def _show(form: Any, error: DomainError, default: str) -> None:
     field.errors = [*field.errors, error.message]
 
 
-def _people_choices(force_ids: set[int]) -> list[tuple[str, str]]:
+def _people_choices(department_ids: set[int]) -> list[tuple[str, str]]:
+    """Workforce records of the user's own departments only: the list must not tell a
+    Standards Manager who has been a subject elsewhere in the force. Anyone else is found by
+    typing their staff number, which matches an existing record without listing it."""
     people = db.session.scalars(
-        select(Person).where(Person.force_id.in_(force_ids)).order_by(Person.name).limit(2000)
+        select(Person)
+        .where(Person.department_id.in_(department_ids))
+        .order_by(Person.name)
+        .limit(500)
     ).all()
     return [("", "None — a new record")] + [
         (str(p.id), f"{p.display_name}, {vocab.label(vocab.PERSON_ROLES, p.role)}") for p in people
@@ -97,7 +104,7 @@ def _subject_from_form(form: Any, force: Force) -> Person:
 
 
 def _fill_subject_choices(form: Any, force_ids: set[int]) -> None:
-    form.existing_person.choices = _people_choices(force_ids)
+    form.existing_person.choices = _people_choices(current_user.department_ids)
     departments = db.session.scalars(
         select(Department).where(Department.force_id.in_(force_ids)).order_by(Department.name)
     ).all()
@@ -231,7 +238,7 @@ def new() -> ResponseReturnValue:
             _show(form, error, "summary")
         else:
             db.session.commit()
-            flash(f"Concern recorded as {case.reference}. Attach the evidence next.", "success")
+            flash(f"Concern recorded as {case.reference}.", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/new.html", form=form)
 
@@ -260,6 +267,7 @@ def detail(case_id: int) -> ResponseReturnValue:
         actions=actions_for(case),
         vocab=vocab,
         iopc_prompt=service.iopc_required(case) and case.iopc_rationale is None,
+        iopc_reasons=service.iopc_reasons(case),
         can_add_subject=case.state in (State.LOGGED, State.ASSESSED)
         and can(current_user, Permission.CASE_ASSESS, case),
     )
@@ -466,7 +474,7 @@ def act(case_id: int, action: str) -> ResponseReturnValue:
             _show(form, problem, _default_field(form))
             status = 409 if blocked else 200
         else:
-            flash(f"{chosen.label}: done.", "success")
+            flash(f"{ACTION_DONE[chosen]}.", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template(
         "cases/action.html",

@@ -75,6 +75,23 @@ ACTION_LABELS = {
     Action.WITHDRAW: "Withdraw",
 }
 
+# What the timeline and the confirmation say once an action is done.
+ACTION_DONE = {
+    Action.ASSESS: "Assessment saved",
+    Action.RESOLVE_LOCALLY: "Passed to local resolution",
+    Action.REFER_TO_PSD: "Referred to PSD",
+    Action.PSD_ACCEPT: "Referral accepted",
+    Action.PSD_RETURN: "Returned to the Standards Manager",
+    Action.ASSIGN_INVESTIGATOR: "Investigator assigned",
+    Action.ASSESS_SEVERITY: "Severity assessed",
+    Action.IOPC_DECISION: "IOPC referral decision recorded",
+    Action.RECORD_OUTCOME: "Outcome recorded",
+    Action.PCC_NOTIFICATION: "PCC notification recorded",
+    Action.CLOSE: "Case closed",
+    Action.REOPEN: "Case reopened",
+    Action.WITHDRAW: "Concern withdrawn",
+}
+
 # Who acts: "sm" (Standards Manager side) or "psd" (PSD and head of PSD).
 ACTION_SIDE: dict[Action, str] = {
     Action.ASSESS: "sm",
@@ -172,18 +189,27 @@ def next_state(snapshot: CaseSnapshot, action: Action) -> Allowed | Refusal:
             f"{snapshot.state.label.lower()}." + _what_is_possible(snapshot.state)
         )
     if action is Action.CLOSE:
-        if snapshot.subjects_without_outcome:
-            count = snapshot.subjects_without_outcome
-            return Refusal(
-                f"Record an outcome for every subject before closing: {count} "
-                f"{'subject has' if count == 1 else 'subjects have'} no outcome yet."
-            )
-        if snapshot.iopc_required and not snapshot.iopc_decided:
-            return Refusal(
-                "This matter may meet the IOPC mandatory referral criteria. Record the IOPC "
-                "referral decision and its rationale before closing."
-            )
+        unmet = close_blockers(snapshot)
+        if unmet:
+            return Refusal(" ".join(unmet))
     return Allowed(target)
+
+
+def close_blockers(snapshot: CaseSnapshot) -> list[str]:
+    """Every condition still stopping the case from closing, each in a sentence."""
+    unmet = []
+    if snapshot.subjects_without_outcome:
+        count = snapshot.subjects_without_outcome
+        unmet.append(
+            f"Record an outcome for every subject before closing: {count} "
+            f"{'subject has' if count == 1 else 'subjects have'} no outcome yet."
+        )
+    if snapshot.iopc_required and not snapshot.iopc_decided:
+        unmet.append(
+            "This matter may meet the IOPC mandatory referral criteria: record the IOPC "
+            "referral decision and its rationale before closing."
+        )
+    return unmet
 
 
 def available_actions(state: State) -> list[Action]:

@@ -34,13 +34,13 @@ SM_NAME, PSD_NAME = NAMES[SM_EMAIL], NAMES[PSD_EMAIL]  # Sam Patel, Priya Shah
 REFERENCE = re.compile(r"\bWMP-\d{4}-\d{5}\b")
 TIMELINE = [
     "Concern recorded",
-    "Assess",
-    "Refer to PSD",
-    "Accept referral",
-    "Severity assessment",
-    "IOPC referral decision",
-    "Record outcome",
-    "Close case",
+    "Assessment saved",
+    "Referred to PSD",
+    "Referral accepted",
+    "Severity assessed",
+    "IOPC referral decision recorded",
+    "Outcome recorded",
+    "Case closed",
 ]
 
 
@@ -224,9 +224,9 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
         "Repeated unsolicited contact with a victim met in the course of duty."
     )
     journey.shot("assess", axe=True)
-    page.get_by_role("button", name="Save assessment").click()
+    page.get_by_role("button", name="Assess", exact=True).click()
 
-    expect(success_banner(page)).to_contain_text("Assess: done.")
+    expect(success_banner(page)).to_contain_text("Assessment saved.")
     expect_case_page(page, reference, "Assessed")
     expect(content).to_contain_text("may meet the IOPC mandatory referral criteria")
     expect(summary_value(page, "Risk flags")).to_have_text(
@@ -240,8 +240,8 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
         "Possible misconduct with a victim: for PSD to investigate."
     )
     journey.shot("refer", axe=True)
-    page.get_by_role("button", name="Confirm").click()
-    expect(success_banner(page)).to_contain_text("Refer to PSD: done.")
+    page.get_by_role("button", name="Refer to PSD", exact=True).click()
+    expect(success_banner(page)).to_contain_text("Referred to PSD.")
     expect_case_page(page, reference, "Referred to PSD")
     expect(content).to_contain_text("PSD decision due by")
     expect(page.get_by_role("complementary", name="Actions")).to_contain_text(
@@ -267,7 +267,7 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
     page.get_by_label("Investigator (optional)").select_option(label=PSD_NAME)
     journey.shot("accept", axe=True)
     page.get_by_role("button", name="Accept referral").click()
-    expect(success_banner(page)).to_contain_text("Accept referral: done.")
+    expect(success_banner(page)).to_contain_text("Referral accepted.")
     expect_case_page(page, reference, "PSD investigation")
     expect(summary_value(page, "Investigator")).to_have_text(PSD_NAME)
 
@@ -279,8 +279,8 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
         "Agree misconduct: contact was unwanted but there was no sexual motive."
     )
     journey.shot("severity", axe=True)
-    page.get_by_role("button", name="Save assessment").click()
-    expect(success_banner(page)).to_contain_text("Severity assessment: done.")
+    page.get_by_role("button", name="Severity assessment", exact=True).click()
+    expect(success_banner(page)).to_contain_text("Severity assessed.")
     expect(page.get_by_role("table", name=re.compile("Subjects"))).to_contain_text("Misconduct")
 
     # Closing before every subject has an outcome: the page explains, and offers no button.
@@ -301,8 +301,8 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
         "No serious harm and no discrimination: criteria not met after review with the DAC."
     )
     journey.shot("iopc-decision", axe=True)
-    page.get_by_role("button", name="Record IOPC decision").click()
-    expect(success_banner(page)).to_contain_text("IOPC referral decision: done.")
+    page.get_by_role("button", name="IOPC referral decision", exact=True).click()
+    expect(success_banner(page)).to_contain_text("IOPC referral decision recorded.")
     expect(content).not_to_contain_text("may meet the IOPC mandatory referral criteria")
     expect(summary_value(page, "IOPC referral")).to_contain_text("Not referred")
 
@@ -312,7 +312,7 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
     fill_date(page, "Date of the outcome", on.day, on.month, on.year)
     journey.shot("outcome", axe=True)
     page.get_by_role("button", name="Record outcome").click()
-    expect(success_banner(page)).to_contain_text("Record outcome: done.")
+    expect(success_banner(page)).to_contain_text("Outcome recorded.")
     expect(page.get_by_role("table", name=re.compile("Subjects"))).to_contain_text(
         "Written warning"
     )
@@ -321,8 +321,8 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
     expect(page.locator(".govuk-warning-text")).to_have_count(0)
     page.get_by_label("Closing note (optional)").fill("Written warning given; no appeal.")
     journey.shot("close", axe=True)
-    page.get_by_role("button", name="Confirm").click()
-    expect(success_banner(page)).to_contain_text("Close case: done.")
+    page.get_by_role("button", name="Close case", exact=True).click()
+    expect(success_banner(page)).to_contain_text("Case closed.")
     expect_case_page(page, reference, "Closed")
     expect(summary_value(page, "Closed")).to_have_text(f"{on.day} {on:%B %Y}")
 
@@ -330,7 +330,11 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
     steps = timeline.get_by_role("heading", level=3)
     expect(steps).to_have_count(len(TIMELINE))
     # Newest first, each with who did it.
-    expected_actor = {"Concern recorded": SM_NAME, "Assess": SM_NAME, "Refer to PSD": SM_NAME}
+    expected_actor = {
+        "Concern recorded": SM_NAME,
+        "Assessment saved": SM_NAME,
+        "Referred to PSD": SM_NAME,
+    }
     for position, label in enumerate(reversed(TIMELINE)):
         expect(steps.nth(position)).to_contain_text(label)
         item = timeline.locator("li").nth(position)
