@@ -89,12 +89,17 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.admin.views import bp as admin_bp
     from casetrack.auth.views import bp as auth_bp
     from casetrack.cases.views import bp as cases_bp
+    from casetrack.evidence.requests import CaseTrackRequest, discard_unplaced_uploads
+    from casetrack.evidence.views import bp as evidence_bp
     from casetrack.main.views import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(evidence_bp)
+    app.request_class = CaseTrackRequest
+    app.teardown_request(discard_unplaced_uploads)
 
 
 def _register_security(app: Flask) -> None:

@@ -36,9 +36,10 @@ def register_commands(app: Flask) -> None:
     from casetrack.audit.cli import audit_cli
     from casetrack.auth.cli import users_cli
     from casetrack.demo import demo_command
+    from casetrack.evidence.cli import evidence_cli
     from casetrack.org.cli import departments_cli, forces_cli
 
-    for command in (forces_cli, departments_cli, users_cli, audit_cli, demo_command):
+    for command in (forces_cli, departments_cli, users_cli, audit_cli, evidence_cli, demo_command):
         app.cli.add_command(command)
 
 

@@ -15,6 +15,7 @@ from casetrack.cases.models import (
     Person,
     ReferenceCounter,
 )
+from casetrack.evidence.models import CustodyEvent, EvidenceCorrection, EvidenceItem
 from casetrack.org.models import Department, Force
 
 __all__ = [
@@ -26,6 +27,9 @@ __all__ = [
     "CaseInterimMeasure",
     "CasePlatform",
     "CaseRiskFlag",
+    "CustodyEvent",
+    "EvidenceCorrection",
+    "EvidenceItem",
     "Department",
     "Force",
     "Investigation",

@@ -29,11 +29,15 @@ def init_templates(app: Flask) -> None:
         can=can, Permission=Permission, Role=Role, navigation_extra=navigation_extra
     )
     app.jinja_env.globals.update(
-        state_label=state_label, due_text=due_text, event_label=event_label
+        state_label=state_label,
+        due_text=due_text,
+        event_label=event_label,
+        custody_label=custody_label,
     )
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["isodate"] = format_iso_date
+    app.jinja_env.filters["filesize"] = format_size
 
 
 # (endpoint, text, permission, endpoint prefixes that mark the item as the current page)
@@ -72,6 +76,14 @@ def format_datetime(value: object) -> str:
     if value is None:
         return ""
     return to_local(as_utc(value)).strftime("%-d %B %Y at %H:%M")  # type: ignore[arg-type]
+
+
+def format_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
 
 
 def format_iso_date(value: str) -> str:
@@ -130,3 +142,22 @@ def event_label(action: str) -> str:
         return ACTION_DONE[Action(action)]
     except ValueError:
         return EVENT_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+CUSTODY_LABELS = {
+    "uploaded": "Uploaded",
+    "viewed": "Item page viewed",
+    "downloaded": "Downloaded",
+    "exported": "Exported in a bundle",
+    "verified": "Verified",
+    "verified_for_download": "Verified before download",
+    "verified_for_preview": "Verified before preview",
+    "verified_for_export": "Verified before export",
+    "verify_failed": "VERIFICATION FAILED",
+    "corrected": "Metadata corrected",
+    "withdrawn": "Withdrawn",
+}
+
+
+def custody_label(action: str) -> str:
+    return CUSTODY_LABELS.get(action, action.replace("_", " ").capitalize())

@@ -15,14 +15,14 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-_LONDON = ZoneInfo("Europe/London")
+LONDON = ZoneInfo("Europe/London")
 
 
 def to_local(value: datetime) -> datetime:
     """Show times as people in England and Wales read them (GMT/BST)."""
-    return as_utc(value).astimezone(_LONDON)
+    return as_utc(value).astimezone(LONDON)
 
 
 def today() -> date:
     """Today's date in England and Wales (dates on cases are local dates)."""
-    return utcnow().astimezone(_LONDON).date()
+    return utcnow().astimezone(LONDON).date()

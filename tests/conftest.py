@@ -395,3 +395,40 @@ def make_case(
         return case
 
     return make
+
+
+@pytest.fixture
+def make_evidence(app: Flask) -> Callable[..., Any]:
+    """make_evidence(case, content=…, filename=…) stores a file through the real service."""
+    from casetrack.evidence import service
+    from casetrack.timeutil import utcnow
+
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+        b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe"
+        b"\x02\xfe\xa7\x9a\x86\x9e\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+
+    def make(
+        case: Any, content: bytes = png, filename: str = "capture.png", user: Any = None
+    ) -> Any:
+        upload = service.store().new_upload()
+        upload.write(content)
+        try:
+            [item] = service.add_evidence(
+                case,
+                user or case.created_by,
+                [service.Upload(upload, filename)],
+                service.CaptureDetails(
+                    kind="screenshot",
+                    captured_at=utcnow(),
+                    captured_by="Test",
+                    capture_method="Screenshot",
+                ),
+            )
+        finally:
+            upload.discard()
+        db.session.commit()
+        return item
+
+    return make

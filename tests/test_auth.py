@@ -286,6 +286,7 @@ def test_every_post_route_needs_csrf(app, client, auth, make_user, make_departme
         "force_id": 1,
         "department_id": make_department().id,
         "case_id": 1,
+        "item_id": 1,
         "action": "assess",
     }
     before = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))

@@ -74,7 +74,11 @@ def test_visibility_python_and_sql_agree_with_the_spec(app, world) -> None:
 
 
 def _case_rules(app: Flask):
-    return [r for r in app.url_map.iter_rules() if "case_id" in r.arguments]
+    return [
+        r
+        for r in app.url_map.iter_rules()
+        if "case_id" in r.arguments and "GET" in (r.methods or ())
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -87,7 +91,7 @@ def test_every_case_route_for_every_relationship(app, world, role) -> None:
         for relationship, case in cases.items():
             url = rule_url(app, rule, {"case_id": case.id, "action": "psd_accept"})
             response = actions.client.get(url)
-            body = response.get_data(as_text=True)
+            body = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
             denied = response.status_code == 404 or (
                 response.status_code == 403 and "You do not have access" in body
             )

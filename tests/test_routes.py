@@ -47,7 +47,9 @@ def test_an_undeclared_route_is_refused(app: Flask, signed_in) -> None:
 
 
 @pytest.fixture
-def sample_values(app: Flask, make_user, make_force, make_department, make_case) -> dict[str, Any]:
+def sample_values(
+    app: Flask, make_user, make_force, make_department, make_case, make_evidence
+) -> dict[str, Any]:
     """A real object for every URL parameter name used by any route."""
     force = make_force("WMP")
     department = make_department("BIRM_E", force=force)
@@ -60,7 +62,12 @@ def sample_values(app: Flask, make_user, make_force, make_department, make_case)
         "filename": "dist/casetrack.css",
         "case_id": case.id,
         "action": "refer_to_psd",
+        "item_id": make_evidence(case).id,
     }
+
+
+def _text(response: Any) -> str:
+    return response.get_data(as_text=True) if response.mimetype == "text/html" else ""
 
 
 ROLES: list[str | None] = [None, *[role.value for role in Role]]
@@ -106,11 +113,10 @@ def test_role_route_matrix(app: Flask, role: str | None, sample_values, make_use
         # sent to sign in (with ?next=). A workflow refusal ("not your turn") is a different
         # page, tested with the workflow.
         refused = (
-            response.status_code == 403
-            and "You do not have access to this page" in response.get_data(as_text=True)
+            response.status_code == 403 and "You do not have access to this page" in _text(response)
         ) or (response.status_code == 302 and "/sign-in?next=" in response.headers["Location"])
         if expected_allowed == refused:
-            heading = response.get_data(as_text=True).split('govuk-heading-l">')[-1][:60]
+            heading = _text(response).split('govuk-heading-l">')[-1][:60]
             unexpected.append(
                 f"{method} {url} ({endpoint}) → {response.status_code} {heading}, "
                 f"expected {'allowed' if expected_allowed else 'refused'}"

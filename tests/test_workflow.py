@@ -52,7 +52,7 @@ EXPECTED: dict[tuple[State, Action], State] = {
     ("state", "action"), list(itertools.product(State, Action)), ids=lambda v: v.value
 )
 def test_every_state_action_pair(state: State, action: Action) -> None:
-    result = next_state(CaseSnapshot(state), action)
+    result = next_state(CaseSnapshot(state, investigator_assigned=True), action)
     if (state, action) in EXPECTED:
         assert result == Allowed(EXPECTED[(state, action)])
     else:
@@ -70,6 +70,13 @@ def test_withdrawn_is_final_and_says_so() -> None:
     assert "cannot be changed" in reason
 
 
+def test_psd_close_needs_investigator_and_severity() -> None:
+    result = next_state(CaseSnapshot(S.PSD_INVESTIGATION, subjects_without_severity=1), A.CLOSE)
+    assert "Assign an investigator" in result.reason and "severity" in result.reason
+    local = next_state(CaseSnapshot(S.LOCAL_RESOLUTION), A.CLOSE)
+    assert local == Allowed(S.CLOSED)  # line management needs neither
+
+
 def test_closing_needs_every_outcome() -> None:
     result = next_state(CaseSnapshot(S.PSD_INVESTIGATION, subjects_without_outcome=2), A.CLOSE)
     assert isinstance(result, Refusal) and "2 subjects have no outcome" in result.reason
@@ -80,7 +87,9 @@ def test_closing_needs_every_outcome() -> None:
 def test_closing_needs_the_iopc_decision_when_it_applies() -> None:
     blocked = next_state(CaseSnapshot(S.PSD_INVESTIGATION, iopc_required=True), A.CLOSE)
     assert isinstance(blocked, Refusal) and "IOPC" in blocked.reason
-    decided = CaseSnapshot(S.PSD_INVESTIGATION, iopc_required=True, iopc_decided=True)
+    decided = CaseSnapshot(
+        S.PSD_INVESTIGATION, iopc_required=True, iopc_decided=True, investigator_assigned=True
+    )
     assert next_state(decided, A.CLOSE) == Allowed(S.CLOSED)
 
 

@@ -19,7 +19,6 @@ from casetrack.audit.service import record
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, Role, can
 from casetrack.cases import deadlines
-from casetrack.cases.access import is_subject
 from casetrack.cases.models import (
     Case,
     CaseEvent,
@@ -43,6 +42,10 @@ from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.timeutil import today, utcnow
+
+# Management advice/action were replaced by reflective practice on 1 February 2020.
+CONDUCT_REGULATIONS_2020 = date(2020, 2, 1)
+PRE_2020_OUTCOMES = frozenset({"management_advice", "management_action"})
 
 STALE_MESSAGE = "This case was changed by someone else — review and try again."
 
@@ -319,6 +322,9 @@ def snapshot(case: Case) -> CaseSnapshot:
         iopc_required=iopc_required(case),
         iopc_decided=case.iopc_referred is not None and bool(case.iopc_rationale),
         investigator_assigned=case.investigator_id is not None,
+        subjects_without_severity=sum(
+            1 for inv in case.investigations if inv.severity == "not_assessed"
+        ),
     )
 
 
@@ -402,6 +408,7 @@ def _assess(
         inv.standards.clear()
         inv.standards.extend(standards)
         lines.append(f"{inv.person.display_name}: {vocab.label(vocab.SEVERITIES, severity)}")
+    case.assessment_due = None  # the assessment is done: that clock stops
     case.risk_flags.clear()
     case.risk_flags.extend(risk_flags)
     case.interim_measures.clear()
@@ -435,7 +442,8 @@ def psd_colleagues(case: Case) -> list[User]:
         .where(User.active.is_(True), User.role.in_([Role.PSD, Role.PSD_HEAD]))
         .order_by(User.name)
     ).all()
-    return [u for u in users if case.force_id in u.force_ids and not is_subject(u, case)]
+    # can() covers the force, restricted cases (head of PSD or named users) and conflicts.
+    return [u for u in users if can(u, Permission.CASE_VIEW, case)]
 
 
 def _assign(case: Case, investigator_id: Any) -> User:

@@ -30,6 +30,9 @@ from casetrack.cases.workflow import (
     side_for,
 )
 from casetrack.errors import DomainError
+from casetrack.evidence.models import EVIDENCE_KINDS
+from casetrack.evidence.service import can_add as can_add_evidence
+from casetrack.evidence.service import evidence_for
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 
@@ -270,6 +273,9 @@ def detail(case_id: int) -> ResponseReturnValue:
         iopc_reasons=service.iopc_reasons(case),
         can_add_subject=case.state in (State.LOGGED, State.ASSESSED)
         and can(current_user, Permission.CASE_ASSESS, case),
+        evidence=evidence_for(case) if can(current_user, Permission.EVIDENCE_VIEW, case) else [],
+        can_add_evidence=can_add_evidence(current_user, case),
+        evidence_kinds=EVIDENCE_KINDS,
     )
 
 

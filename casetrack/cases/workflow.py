@@ -159,6 +159,7 @@ class CaseSnapshot:
     iopc_required: bool = False
     iopc_decided: bool = False
     investigator_assigned: bool = False
+    subjects_without_severity: int = 0
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,10 @@ def close_blockers(snapshot: CaseSnapshot) -> list[str]:
             f"Record an outcome for every subject before closing: {count} "
             f"{'subject has' if count == 1 else 'subjects have'} no outcome yet."
         )
+    if snapshot.state is State.PSD_INVESTIGATION and not snapshot.investigator_assigned:
+        unmet.append("Assign an investigator before closing a PSD investigation.")
+    if snapshot.state is State.PSD_INVESTIGATION and snapshot.subjects_without_severity:
+        unmet.append("Record the severity assessment for every subject before closing.")
     if snapshot.iopc_required and not snapshot.iopc_decided:
         unmet.append(
             "This matter may meet the IOPC mandatory referral criteria: record the IOPC "

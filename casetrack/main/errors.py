@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from casetrack.extensions import db
 
@@ -51,6 +51,17 @@ def register_error_pages(app: Flask) -> None:
 
             return throttled_sign_in(error)
         return _page(429)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+        limit = request.max_content_length or 0
+        return _page(
+            413,
+            "The file is too large",
+            f"The largest upload is {limit // (1024 * 1024)} MB. Nothing was saved. "
+            "Split a long video or export into parts, or ask your system "
+            "administrator about the limit.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

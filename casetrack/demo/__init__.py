@@ -1,4 +1,5 @@
-"""casetrack demo: forces, departments and a user for every role, loaded once."""
+"""casetrack demo: forces, departments, a user for every role and a realistic case set,
+loaded once into an empty database, in one transaction."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 from casetrack.auth.models import User
 from casetrack.auth.service import create_user
 from casetrack.cli import command_errors
+from casetrack.demo.cases import load_demo_cases
 from casetrack.extensions import db
 from casetrack.org.service import add_department, add_force
 
@@ -69,6 +71,14 @@ USERS = [
         ["TELF", "HEREF"],
         "WM2208",
     ),
+    (
+        "sm.warwickshire@example.police.uk",
+        "Dana Reid",
+        "standards_manager",
+        ["WARKS"],
+        ["NWARKS", "SWARKS"],
+        "WK1187",
+    ),
     ("psd@example.police.uk", "Priya Shah", "psd", ["WMP"], [], "WMP3310"),
     ("psd.collab@example.police.uk", "Jordan Hughes", "psd", ["WMERC", "WARKS"], [], None),
     ("head.psd@example.police.uk", "Helen Okafor", "psd_head", ["WMP"], [], None),
@@ -97,6 +107,7 @@ def load_demo() -> None:
             staff_number=staff_number,
             must_change_password=False,
         )
+    load_demo_cases()
 
 
 @click.command("demo")

@@ -1,0 +1,119 @@
+"""Upload, correction and withdrawal forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from casetrack import vocab
+from casetrack.evidence.models import CORRECTABLE, EVIDENCE_KINDS
+from casetrack.forms import GovDateField
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField(
+        "Files",
+        widget=GovFileInput(multiple=True),
+        description="Choose one or more files. Up to the size limit each; "
+        "images, PDF, video, MHTML/WARC captures, ZIP exports or text.",
+    )
+    kind = RadioField(
+        "What it is",
+        widget=GovRadioInput(),
+        choices=list(EVIDENCE_KINDS.items()),
+        validators=[InputRequired("Choose what the evidence is")],
+    )
+    source_url = StringField(
+        "Source web address",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=2000)],
+        description="Leave empty for private messages.",
+    )
+    platform = SelectField(
+        "Platform",
+        widget=GovSelect(),
+        choices=[("", "Choose")] + list(vocab.PLATFORMS.items()),
+        validators=[Optional()],
+    )
+    account_handle = StringField(
+        "Account handle", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    content_posted_on = GovDateField("When the content was posted (if known)")
+    captured_on = GovDateField("Date it was captured", required=True)
+    captured_time = StringField(
+        "Time it was captured (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Regexp(
+                r"^([01]?\d|2[0-3]):[0-5]\d$",
+                message="Enter the time as hours and minutes, like 14:05",
+            ),
+        ],
+        description="24-hour clock, UK time, for example 14:05",
+    )
+    captured_by = StringField(
+        "Captured by",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter who captured it"), Length(max=200)],
+        description="Name and role, or 'member of the public'.",
+    )
+    capture_method = StringField(
+        "How it was captured",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter how it was captured"), Length(max=200)],
+        description="For example: phone screenshot; browser print to PDF; WhatsApp 'Export chat'.",
+    )
+    description = TextAreaField(
+        "Description", widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
+    )
+    submit = SubmitField("Upload evidence", widget=GovSubmitInput())
+
+
+class CorrectionForm(FlaskForm):
+    field = SelectField(
+        "Field to correct",
+        widget=GovSelect(),
+        choices=[("", "Choose")] + list(CORRECTABLE.items()),
+        validators=[InputRequired("Choose the field to correct")],
+    )
+    value = StringField(
+        "Correct value", widget=GovTextInput(), validators=[Optional(), Length(max=2000)]
+    )
+    reason = TextAreaField(
+        "Reason for the correction",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the reason for the correction"), Length(max=2000)],
+    )
+    submit = SubmitField("Record correction", widget=GovSubmitInput())
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is this file withdrawn?",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the reason for withdrawing it"), Length(max=2000)],
+        description="For example: attached to the wrong case. The file is "
+        "kept and stays in the custody log.",
+    )
+    submit = SubmitField("Withdraw this file", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Verify now", widget=GovSubmitInput())

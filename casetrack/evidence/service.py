@@ -1,0 +1,237 @@
+"""Add, view, download, verify, correct and withdraw evidence. Every step is written to the
+item's custody log and to the audit log, in the caller's transaction; nothing here commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select
+
+from casetrack import vocab
+from casetrack.audit.service import record
+from casetrack.auth.models import User
+from casetrack.auth.permissions import Permission, can
+from casetrack.cases.models import Case
+from casetrack.cases.workflow import OPEN_STATES, State
+from casetrack.errors import DomainError
+from casetrack.evidence.models import (
+    CORRECTABLE,
+    EVIDENCE_KINDS,
+    CustodyEvent,
+    EvidenceCorrection,
+    EvidenceItem,
+)
+from casetrack.evidence.storage import HashingFile, Store, sniff
+from casetrack.extensions import db
+from casetrack.timeutil import utcnow
+
+
+def store() -> Store:
+    return Store(current_app.config["EVIDENCE_DIR"])
+
+
+@dataclass
+class CaptureDetails:
+    kind: str
+    captured_at: datetime
+    captured_by: str
+    capture_method: str
+    description: str = ""
+    source_url: str | None = None
+    platform: str | None = None
+    account_handle: str | None = None
+    content_posted_on: date | None = None
+
+
+@dataclass
+class Upload:
+    """One file as it arrived: the hashed temporary file and the name the user gave it."""
+
+    file: HashingFile
+    filename: str
+
+
+def clean_filename(name: str | None) -> str:
+    """The user's file name for display and download only: no folders, no control chars."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
+    return (base or "unnamed")[-255:]
+
+
+def custody(
+    item: EvidenceItem, user: User | None, action: str, sha256: str | None = None, note: str = ""
+) -> None:
+    db.session.add(
+        CustodyEvent(
+            item=item,
+            actor_id=user.id if user else None,
+            actor_name=user.email if user else "system",
+            action=action,
+            sha256=sha256 or item.sha256,
+            note=note,
+        )
+    )
+    record(
+        f"evidence_{action}",
+        object_type="evidence",
+        object_id=item.id,
+        details={"case": item.case_id, "sha256": sha256 or item.sha256, "note": note[:200]},
+    )
+
+
+def validate_details(details: CaptureDetails) -> None:
+    if details.kind not in EVIDENCE_KINDS:
+        raise DomainError("Choose what the evidence is", "kind")
+    if details.captured_at > utcnow():
+        raise DomainError("The capture time cannot be in the future", "captured_on")
+    if details.content_posted_on and details.content_posted_on > details.captured_at.date():
+        raise DomainError(
+            "Content cannot have been posted after it was captured", "content_posted_on"
+        )
+    if not details.captured_by.strip():
+        raise DomainError("Enter who captured it (a member of the public is fine)", "captured_by")
+    if not details.capture_method.strip():
+        raise DomainError("Enter how it was captured", "capture_method")
+    if details.platform and details.platform not in vocab.PLATFORMS:
+        raise DomainError("Unknown platform", "platform")
+    if details.source_url:
+        parts = urlsplit(details.source_url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise DomainError(
+                "Enter the source as a web address starting https:// or http://", "source_url"
+            )
+
+
+def evidence_for(case: Case) -> list[EvidenceItem]:
+    return list(
+        db.session.scalars(
+            select(EvidenceItem).where(EvidenceItem.case_id == case.id).order_by(EvidenceItem.id)
+        )
+    )
+
+
+def can_add(user: User, case: Case) -> bool:
+    return case.state in OPEN_STATES and can(user, Permission.EVIDENCE_ADD, case)
+
+
+def add_evidence(
+    case: Case, user: User, uploads: Sequence[Upload], details: CaptureDetails
+) -> list[EvidenceItem]:
+    """Check every file first (a bad one refuses the lot), then place each and add its row."""
+    if not can(user, Permission.EVIDENCE_ADD, case):
+        raise DomainError("You cannot add evidence to this case")
+    if case.state not in OPEN_STATES:
+        raise DomainError(f"Evidence cannot be added to a {State(case.state).label.lower()} case")
+    if not uploads:
+        raise DomainError("Choose at least one file", "files")
+    validate_details(details)
+    sniffed = []
+    for upload in uploads:
+        name = clean_filename(upload.filename)
+        if upload.file.size == 0:
+            raise DomainError(f"{name} is empty: choose the file again", "files")
+        kind = sniff(upload.file.head)
+        if kind is None:
+            raise DomainError(
+                f"{name} is not a type of file that can be kept as evidence (by its content, "
+                "whatever its name). Use images, PDF, video, MHTML or WARC captures, ZIP "
+                "exports or plain text.",
+                "files",
+            )
+        sniffed.append(kind)
+    items = []
+    target = store()
+    for upload, kind in zip(uploads, sniffed, strict=True):
+        storage_name = target.place(upload.file)
+        item = EvidenceItem(
+            case=case,
+            kind=details.kind,
+            source_url=(details.source_url or "").strip() or None,
+            platform=details.platform or None,
+            account_handle=(details.account_handle or "").strip() or None,
+            content_posted_on=details.content_posted_on,
+            captured_at=details.captured_at,
+            captured_by=details.captured_by.strip(),
+            capture_method=details.capture_method.strip(),
+            description=details.description.strip(),
+            original_filename=clean_filename(upload.filename),
+            storage_name=storage_name,
+            size=upload.file.size,
+            sha256=upload.file.sha256,
+            media_type=kind.media_type,
+            uploaded_by_id=user.id,
+            uploaded_by_name=user.name,
+        )
+        db.session.add(item)
+        db.session.flush()
+        custody(
+            item,
+            user,
+            "uploaded",
+            note=f"{item.original_filename}, {item.size} bytes, {kind.description}",
+        )
+        items.append(item)
+    return items
+
+
+def verify(item: EvidenceItem, user: User | None, reason: str = "verified") -> bool:
+    """Re-hash the stored file; log the result either way. True when it matches."""
+    try:
+        digest, size = store().hash_of(item.storage_name)
+    except FileNotFoundError:
+        digest, size = None, None
+    ok = digest == item.sha256 and size == item.size
+    item.last_verified_at, item.last_verified_ok = utcnow(), ok
+    if ok:
+        custody(item, user, reason, sha256=digest)
+    else:
+        found = "file missing" if digest is None else f"found {digest}, {size} bytes"
+        custody(
+            item,
+            user,
+            "verify_failed",
+            sha256=digest,
+            note=f"expected {item.sha256}, {item.size} bytes; {found}",
+        )
+    return ok
+
+
+def correct(item: EvidenceItem, user: User, field: str, value: str | None, reason: str) -> None:
+    """Record a correction to a metadata field; the original stays as it was."""
+    if field not in CORRECTABLE:
+        raise DomainError("Choose a field to correct", "field")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter the reason for the correction", "reason")
+    db.session.add(
+        EvidenceCorrection(
+            item=item,
+            field=field,
+            new_value=(value or "").strip() or None,
+            reason=reason[:2000],
+            actor_name=user.email,
+        )
+    )
+    custody(item, user, "corrected", note=f"{CORRECTABLE[field]} → {value!r}: {reason}")
+
+
+def withdraw(item: EvidenceItem, user: User, reason: str) -> None:
+    """Mark a wrongly attached file withdrawn. The file and its row stay."""
+    if item.withdrawn:
+        raise DomainError("This item is already withdrawn")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter the reason for withdrawing it", "reason")
+    item.withdrawn, item.withdrawn_reason, item.withdrawn_at = True, reason[:2000], utcnow()
+    custody(item, user, "withdrawn", note=reason)
+
+
+def details_of(item: EvidenceItem) -> dict[str, Any]:
+    """Capture metadata as currently corrected, for pages, manifests and exports."""
+    return {field: item.current(field) for field in CORRECTABLE}

@@ -1,0 +1,272 @@
+"""Evidence pages: upload, item page with custody log, preview, download, verify, export."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from casetrack import vocab
+from casetrack.audit.service import record
+from casetrack.auth.access import require
+from casetrack.auth.permissions import Permission, can
+from casetrack.cases.models import Case
+from casetrack.cases.views import load_case
+from casetrack.errors import DomainError
+from casetrack.evidence import service
+from casetrack.evidence.export import bundle
+from casetrack.evidence.forms import ConfirmForm, CorrectionForm, UploadForm, WithdrawForm
+from casetrack.evidence.models import CORRECTABLE, EVIDENCE_KINDS, EvidenceItem
+from casetrack.evidence.storage import INLINE_IMAGES, HashingFile, fault
+from casetrack.extensions import db
+from casetrack.timeutil import LONDON
+
+bp = Blueprint("evidence", __name__)
+
+
+def load_item(item_id: int, permission: Permission = Permission.EVIDENCE_VIEW) -> EvidenceItem:
+    """The item, if this user may see its case; otherwise 404 (and the attempt is audited)."""
+    item = db.session.get(EvidenceItem, item_id)
+    if item is None:
+        abort(404)
+    if not can(current_user, permission, item.case):
+        record("evidence_access_refused", object_type="evidence", object_id=item_id)
+        db.session.commit()
+        abort(404)
+    return item
+
+
+def _captured_at(form: UploadForm) -> datetime:
+    hours, minutes = (int(x) for x in (form.captured_time.data or "00:00").split(":"))
+    local = datetime.combine(form.captured_on.data, time(hours, minutes), tzinfo=LONDON)
+    return local
+
+
+@bp.route("/cases/<int:case_id>/evidence/new", methods=["GET", "POST"])
+@require(Permission.EVIDENCE_ADD)
+def upload(case_id: int) -> ResponseReturnValue:
+    case = load_case(case_id)
+    if not service.can_add(current_user, case):
+        abort(403)
+    form = UploadForm()
+    if form.validate_on_submit():
+        files = [f for f in request.files.getlist("files") if f and (f.filename or f.stream)]
+        uploads = [
+            service.Upload(f.stream, f.filename or "")
+            for f in files
+            if isinstance(f.stream, HashingFile)
+        ]
+        try:
+            details = service.CaptureDetails(
+                kind=form.kind.data,
+                captured_at=_captured_at(form),
+                captured_by=form.captured_by.data,
+                capture_method=form.capture_method.data,
+                description=form.description.data or "",
+                source_url=form.source_url.data,
+                platform=form.platform.data or None,
+                account_handle=form.account_handle.data,
+                content_posted_on=form.content_posted_on.data,
+            )
+            items = service.add_evidence(case, current_user, uploads, details)
+            fault("before_commit")
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "files", form.files).errors.append(error.message)
+        else:
+            names = ", ".join(item.original_filename for item in items)
+            flash(f"Evidence preserved: {names}. SHA-256 recorded.", "success")
+            return redirect(url_for("cases.detail", case_id=case.id, _anchor="evidence"))
+    return render_template(
+        "evidence/upload.html",
+        case=case,
+        form=form,
+        limit_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024),
+    )
+
+
+@bp.route("/evidence/<int:item_id>")
+@require(Permission.EVIDENCE_VIEW)
+def item(item_id: int) -> ResponseReturnValue:
+    evidence = load_item(item_id)
+    service.custody(evidence, current_user, "viewed")
+    db.session.commit()
+    return render_template(
+        "evidence/item.html",
+        item=evidence,
+        details=service.details_of(evidence),
+        labels=CORRECTABLE,
+        kinds=EVIDENCE_KINDS,
+        vocab=vocab,
+        confirm=ConfirmForm(),
+        previewable=evidence.media_type in INLINE_IMAGES and not evidence.withdrawn,
+        can_change=can(current_user, Permission.EVIDENCE_ADD, evidence.case),
+    )
+
+
+def _refuse_altered(evidence: EvidenceItem) -> ResponseReturnValue:
+    db.session.commit()  # the failed verification is on the record
+    return render_template("evidence/altered.html", item=evidence), 409
+
+
+@bp.route("/evidence/<int:item_id>/download")
+@require(Permission.EVIDENCE_VIEW)
+def download(item_id: int) -> ResponseReturnValue:
+    evidence = load_item(item_id)
+    if not service.verify(evidence, current_user, reason="verified_for_download"):
+        return _refuse_altered(evidence)
+    service.custody(evidence, current_user, "downloaded")
+    db.session.commit()
+    path = service.store().path_for(evidence.storage_name)
+    return send_file(
+        path,
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=evidence.original_filename,
+        etag=False,
+        max_age=0,
+    )
+
+
+@bp.route("/evidence/<int:item_id>/preview")
+@require(Permission.EVIDENCE_VIEW)
+def preview(item_id: int) -> ResponseReturnValue:
+    """Images only, served as the verified image type; anything else is download only."""
+    evidence = load_item(item_id)
+    if evidence.media_type not in INLINE_IMAGES or evidence.withdrawn:
+        abort(404)
+    if not service.verify(evidence, current_user, reason="verified_for_preview"):
+        return _refuse_altered(evidence)
+    db.session.commit()
+    response = send_file(
+        service.store().path_for(evidence.storage_name),
+        mimetype=evidence.media_type,
+        as_attachment=False,
+        etag=False,
+        max_age=0,
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/evidence/<int:item_id>/verify", methods=["POST"])
+@require(Permission.EVIDENCE_VIEW)
+def verify(item_id: int) -> ResponseReturnValue:
+    evidence = load_item(item_id)
+    ok = service.verify(evidence, current_user)
+    db.session.commit()
+    flash(
+        "Verified: the stored file matches its SHA-256."
+        if ok
+        else "VERIFICATION FAILED: the stored file does not match its SHA-256.",
+        "success" if ok else "error",
+    )
+    return redirect(url_for("evidence.item", item_id=evidence.id))
+
+
+@bp.route("/cases/<int:case_id>/evidence/verify", methods=["POST"])
+@require(Permission.EVIDENCE_VIEW)
+def verify_case(case_id: int) -> ResponseReturnValue:
+    case = load_case(case_id)
+    items = _items(case)
+    failed = [i for i in items if not service.verify(i, current_user)]
+    db.session.commit()
+    if failed:
+        flash(
+            f"VERIFICATION FAILED for {len(failed)} of {len(items)} files: "
+            + ", ".join(i.original_filename for i in failed),
+            "error",
+        )
+    else:
+        flash(f"All {len(items)} files verified against their SHA-256.", "success")
+    return redirect(url_for("cases.detail", case_id=case.id, _anchor="evidence"))
+
+
+def _items(case: Case) -> list[EvidenceItem]:
+    return service.evidence_for(case)
+
+
+@bp.route("/cases/<int:case_id>/evidence/export")
+@require(Permission.EVIDENCE_VIEW)
+def export(case_id: int) -> ResponseReturnValue:
+    case = load_case(case_id)
+    items = _items(case)
+    failed = [
+        i
+        for i in items
+        if not i.withdrawn and not service.verify(i, current_user, reason="verified_for_export")
+    ]
+    if failed:
+        db.session.commit()
+        return render_template("evidence/altered.html", item=failed[0], export=True), 409
+    for evidence in items:
+        if not evidence.withdrawn:
+            service.custody(evidence, current_user, "exported")
+    record(
+        "evidence_bundle_exported",
+        object_type="case",
+        object_id=case.id,
+        details={"reference": case.reference, "items": [i.id for i in items]},
+    )
+    db.session.commit()
+    for evidence in items:  # the custody log in the bundle includes this export
+        db.session.refresh(evidence, ["custody"])
+    stream = bundle(service.store(), case.reference, items)
+    return Response(
+        stream_with_context(iter(stream)),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{case.reference}-evidence.zip"'},
+    )
+
+
+@bp.route("/evidence/<int:item_id>/correct", methods=["GET", "POST"])
+@require(Permission.EVIDENCE_ADD)
+def correct(item_id: int) -> ResponseReturnValue:
+    evidence = load_item(item_id, Permission.EVIDENCE_ADD)
+    form = CorrectionForm()
+    if form.validate_on_submit():
+        try:
+            service.correct(
+                evidence, current_user, form.field.data, form.value.data, form.reason.data
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "reason").errors.append(error.message)
+        else:
+            flash("Correction recorded. The original value is kept.", "success")
+            return redirect(url_for("evidence.item", item_id=evidence.id))
+    return render_template("evidence/correct.html", item=evidence, form=form)
+
+
+@bp.route("/evidence/<int:item_id>/withdraw", methods=["GET", "POST"])
+@require(Permission.EVIDENCE_ADD)
+def withdraw(item_id: int) -> ResponseReturnValue:
+    evidence = load_item(item_id, Permission.EVIDENCE_ADD)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            service.withdraw(evidence, current_user, form.reason.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            form.reason.errors.append(error.message)
+        else:
+            flash("File withdrawn. It is kept, with its custody log.", "success")
+            return redirect(url_for("evidence.item", item_id=evidence.id))
+    return render_template("evidence/withdraw.html", item=evidence, form=form)
