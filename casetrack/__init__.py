@@ -92,12 +92,14 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.evidence.requests import CaseTrackRequest, discard_unplaced_uploads
     from casetrack.evidence.views import bp as evidence_bp
     from casetrack.main.views import bp as main_bp
+    from casetrack.reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(evidence_bp)
+    app.register_blueprint(reports_bp)
     app.request_class = CaseTrackRequest
     app.teardown_request(discard_unplaced_uploads)
 

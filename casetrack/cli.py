@@ -38,8 +38,17 @@ def register_commands(app: Flask) -> None:
     from casetrack.demo import demo_command
     from casetrack.evidence.cli import evidence_cli
     from casetrack.org.cli import departments_cli, forces_cli
+    from casetrack.reports.cli import report_cli
 
-    for command in (forces_cli, departments_cli, users_cli, audit_cli, evidence_cli, demo_command):
+    for command in (
+        forces_cli,
+        departments_cli,
+        users_cli,
+        audit_cli,
+        evidence_cli,
+        report_cli,
+        demo_command,
+    ):
         app.cli.add_command(command)
 
 

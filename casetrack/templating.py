@@ -38,6 +38,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["isodate"] = format_iso_date
     app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.filters["css_text"] = css_text
 
 
 # (endpoint, text, permission, endpoint prefixes that mark the item as the current page)
@@ -49,6 +50,7 @@ NAVIGATION: list[tuple[str, str, Permission, tuple[str, ...]]] = [
         ("cases.index", "cases.detail", "cases.act", "cases.add_subject"),
     ),
     ("cases.new", "Record a concern", Permission.CASE_CREATE, ("cases.new",)),
+    ("reports.index", "Outcome statistics", Permission.REPORT_VIEW, ("reports.",)),
     ("admin.users", "Users", Permission.MANAGE_USERS, ("admin.user",)),
     ("admin.forces", "Forces", Permission.MANAGE_ORGANISATION, ("admin.force",)),
     ("admin.departments", "Departments", Permission.MANAGE_ORGANISATION, ("admin.department",)),
@@ -76,6 +78,14 @@ def format_datetime(value: object) -> str:
     if value is None:
         return ""
     return to_local(as_utc(value)).strftime("%-d %B %Y at %H:%M")  # type: ignore[arg-type]
+
+
+def css_text(value: object) -> str:
+    """Text safe inside a CSS string: letters, digits and a little punctuation only, so nothing
+    typed by a user can end the string or add rules (PDF running headers)."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9 ./:_-]", "", str(value or ""))[:60]
 
 
 def format_size(size: int) -> str:

@@ -1,0 +1,1 @@
+"""Outcome statistics in the style of published FOI figures (SPEC §6)."""

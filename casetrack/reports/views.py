@@ -1,0 +1,135 @@
+"""The report page (figures first) and its PDF, CSV and JSON downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from casetrack import vocab
+from casetrack.auth.access import require
+from casetrack.auth.permissions import Permission, Role
+from casetrack.extensions import db
+from casetrack.reports import document
+from casetrack.reports.figures import Period, calendar_year, financial_year, suppress
+from casetrack.reports.forms import ReportForm
+from casetrack.reports.headlines import headlines
+from casetrack.timeutil import today
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def _available_forces() -> list:
+    if current_user.role == Role.STANDARDS_MANAGER:
+        return sorted({d.force for d in current_user.departments}, key=lambda f: f.code)
+    return list(current_user.forces)
+
+
+def _form() -> ReportForm:
+    form = ReportForm(request.args)
+    # A link may carry only some choices: the rest take their defaults, as on the page.
+    if not request.args.get("basis"):
+        form.basis.data = "financial"
+    if not request.args.get("marking"):
+        form.marking.data = "OFFICIAL-SENSITIVE"
+    this_year = today().year
+    start = this_year if today().month >= 4 else this_year - 1
+    form.year.choices = [
+        (y, f"{y} to {y + 1}" if form.basis.data != "calendar" else str(y))
+        for y in range(start, start - 20, -1)
+    ]
+    if not request.args.get("year"):
+        form.year.data = start if form.basis.data != "calendar" else this_year
+    forces = _available_forces()
+    form.forces.choices = [(f.code, f"{f.name} ({f.code})") for f in forces]
+    if not request.args.getlist("forces"):
+        form.forces.data = [f.code for f in forces]
+    return form
+
+
+def _period(form: ReportForm) -> Period | None:
+    if form.basis.data == "range":
+        start, end = form.date_from.data, form.date_to.data
+        if start is None and not form.date_from.errors:
+            form.date_from.errors.append("Enter the start date")
+        if end is None and not form.date_to.errors:
+            form.date_to.errors.append("Enter the end date")
+        if start and end and start > end:
+            form.date_to.errors.append("The end date must be the same as or after the start")
+        if form.date_from.errors or form.date_to.errors:
+            return None
+        return Period(start, end, "financial")
+    year = form.year.data or today().year
+    return financial_year(year) if form.basis.data == "financial" else calendar_year(year)
+
+
+def _report_request(form: ReportForm) -> document.ReportRequest | None:
+    valid = form.validate()  # then every other check too, so all problems show at once
+    period = _period(form)
+    chosen = [f for f in _available_forces() if f.code in (form.forces.data or [])]
+    if not chosen:
+        form.forces.errors = [*form.forces.errors, "Choose at least one force"]
+    if not valid or period is None or not chosen:
+        return None
+    departments = (
+        sorted(current_user.department_ids) if current_user.role == Role.STANDARDS_MANAGER else None
+    )
+    return document.ReportRequest(
+        period=period,
+        forces=chosen,
+        department_ids=departments,
+        suppressed=bool(form.publication.data),
+        foi_reference=form.foi_reference.data or "",
+        marking=form.marking.data,
+        generated_by=f"{current_user.name} ({current_user.role_label})",
+    )
+
+
+@bp.route("")
+@require(Permission.REPORT_VIEW)
+def index() -> ResponseReturnValue:
+    form = _form()
+    report = _report_request(form)
+    figures = document.compute(report) if report else None
+    return render_template(
+        "reports/index.html",
+        form=form,
+        report=report,
+        figures=figures,
+        vocab=vocab,
+        sentences=headlines(figures, report.suppressed) if figures else [],
+        n=(lambda v: suppress(v, report.suppressed)) if report else str,
+        query=request.query_string.decode(),
+    )
+
+
+@bp.route("/outcomes.<any(pdf, csv, json):fmt>")
+@require(Permission.REPORT_VIEW)
+def download(fmt: str) -> ResponseReturnValue:
+    form = _form()
+    report = _report_request(form)
+    if report is None:
+        return render_template(
+            "reports/index.html",
+            form=form,
+            report=None,
+            figures=None,
+            vocab=vocab,
+            sentences=[],
+            n=str,
+            query="",
+        ), 400
+    figures = document.compute(report)
+    body = document.render(report, figures, fmt)
+    db.session.commit()  # the audit entry for this report
+    return Response(
+        body,
+        mimetype=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{document.filename(report, fmt)}"'},
+    )
