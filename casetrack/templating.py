@@ -35,6 +35,7 @@ def init_templates(app: Flask) -> None:
         custody_label=custody_label,
     )
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["timestamp"] = format_timestamp
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["isodate"] = format_iso_date
     app.jinja_env.filters["filesize"] = format_size
@@ -103,6 +104,15 @@ def format_iso_date(value: str) -> str:
         return format_date(date.fromisoformat(value))
     except ValueError:
         return value
+
+
+def format_timestamp(value: object) -> str:
+    """To the second, with GMT or BST: for custody logs that may be read out at a hearing."""
+    from casetrack.timeutil import as_utc, to_local
+
+    if value is None:
+        return ""
+    return to_local(as_utc(value)).strftime("%-d %b %Y %H:%M:%S %Z")  # type: ignore[arg-type]
 
 
 def format_date(value: object) -> str:

@@ -19,7 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from casetrack import vocab
 from casetrack.evidence.models import CORRECTABLE, EVIDENCE_KINDS
@@ -84,6 +84,10 @@ class UploadForm(FlaskForm):
         "Description", widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
     )
     submit = SubmitField("Upload evidence", widget=GovSubmitInput())
+
+    def validate_files(self, field: MultipleFileField) -> None:
+        if not any(getattr(f, "filename", None) for f in field.data or []):
+            raise ValidationError("Choose at least one file")
 
 
 class CorrectionForm(FlaskForm):

@@ -59,6 +59,7 @@ class EvidenceItem(db.Model):
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by_name: Mapped[str | None] = mapped_column(String(254))
     last_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_verified_ok: Mapped[bool | None] = mapped_column(Boolean)
 
@@ -101,6 +102,7 @@ class EvidenceCorrection(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"), index=True)
     field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

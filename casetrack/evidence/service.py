@@ -64,6 +64,10 @@ def clean_filename(name: str | None) -> str:
     return (base or "unnamed")[-255:]
 
 
+def who(user: User | None) -> str:
+    return f"{user.name} ({user.email})" if user else "system"
+
+
 def custody(
     item: EvidenceItem, user: User | None, action: str, sha256: str | None = None, note: str = ""
 ) -> None:
@@ -71,7 +75,7 @@ def custody(
         CustodyEvent(
             item=item,
             actor_id=user.id if user else None,
-            actor_name=user.email if user else "system",
+            actor_name=who(user),
             action=action,
             sha256=sha256 or item.sha256,
             note=note,
@@ -177,6 +181,8 @@ def add_evidence(
             note=f"{item.original_filename}, {item.size} bytes, {kind.description}",
         )
         items.append(item)
+    names = ", ".join(i.original_filename for i in items)
+    case_event(items[0], user, "evidence_added", f"Evidence preserved: {names}.")
     return items
 
 
@@ -202,6 +208,60 @@ def verify(item: EvidenceItem, user: User | None, reason: str = "verified") -> b
     return ok
 
 
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "(not recorded)"
+    return value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
+
+
+def _choice(value: str, table: dict[str, str], what: str, required: bool) -> str | None:
+    if not value and not required:
+        return None
+    found = {code.lower(): code for code in table} | {v.lower(): c for c, v in table.items()}
+    code = found.get(value.lower())
+    if code is None:
+        raise DomainError(f"{what} must be one of: " + ", ".join(table.values()), "value")
+    return code
+
+
+def clean_correction(field: str, value: str | None) -> str | None:
+    """The corrected value in the same form as the original field, or a clear refusal."""
+    value = (value or "").strip()
+    if field == "kind":
+        return _choice(value, EVIDENCE_KINDS, "What it is", required=True)
+    if field == "platform":
+        return _choice(value, vocab.PLATFORMS, "Platform", required=False)
+    if field in ("content_posted_on", "captured_at"):
+        return _clean_date(value, field)
+    if field == "source_url" and value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise DomainError(
+                "Enter the source as a web address starting https:// or http://", "value"
+            )
+    if field in ("captured_by", "capture_method") and not value:
+        raise DomainError(f"{CORRECTABLE[field]} cannot be empty", "value")
+    return value or None
+
+
+def _clean_date(value: str, field: str) -> str | None:
+    if not value and field == "content_posted_on":
+        return None
+    for pattern in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            parsed = datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+        if parsed.date() > utcnow().date():
+            raise DomainError("The date cannot be in the future", "value")
+        if field == "content_posted_on":
+            return parsed.date().isoformat()
+        return parsed.strftime("%Y-%m-%d %H:%M")
+    raise DomainError(
+        "Enter a real date as DD/MM/YYYY (and a time as HH:MM for the capture)", "value"
+    )
+
+
 def correct(item: EvidenceItem, user: User, field: str, value: str | None, reason: str) -> None:
     """Record a correction to a metadata field; the original stays as it was."""
     if field not in CORRECTABLE:
@@ -209,16 +269,48 @@ def correct(item: EvidenceItem, user: User, field: str, value: str | None, reaso
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Enter the reason for the correction", "reason")
+    new = clean_correction(field, value)
+    old = _shown(item.current(field))
     db.session.add(
         EvidenceCorrection(
             item=item,
             field=field,
-            new_value=(value or "").strip() or None,
+            old_value=old,
+            new_value=new,
             reason=reason[:2000],
-            actor_name=user.email,
+            actor_name=who(user),
         )
     )
-    custody(item, user, "corrected", note=f"{CORRECTABLE[field]} → {value!r}: {reason}")
+    custody(
+        item,
+        user,
+        "corrected",
+        note=f"{CORRECTABLE[field]} corrected from {old} to {_shown(new)}. Reason: {reason}",
+    )
+    case_event(
+        item,
+        user,
+        "evidence_corrected",
+        f"Evidence {item.original_filename}: {CORRECTABLE[field].lower()} corrected.",
+    )
+
+
+def case_event(item: EvidenceItem, user: User, action: str, note: str) -> None:
+    """Evidence changes also appear on the case's timeline (the state does not change)."""
+    from casetrack.cases.models import CaseEvent
+
+    state = item.case.state
+    db.session.add(
+        CaseEvent(
+            case_id=item.case_id,
+            actor_id=user.id,
+            actor_name=user.name,
+            action=action,
+            from_state=state,
+            to_state=state,
+            note=note[:2000],
+        )
+    )
 
 
 def withdraw(item: EvidenceItem, user: User, reason: str) -> None:
@@ -229,7 +321,11 @@ def withdraw(item: EvidenceItem, user: User, reason: str) -> None:
     if not reason:
         raise DomainError("Enter the reason for withdrawing it", "reason")
     item.withdrawn, item.withdrawn_reason, item.withdrawn_at = True, reason[:2000], utcnow()
+    item.withdrawn_by_name = who(user)
     custody(item, user, "withdrawn", note=reason)
+    case_event(
+        item, user, "evidence_withdrawn", f"Evidence {item.original_filename} withdrawn: {reason}"
+    )
 
 
 def details_of(item: EvidenceItem) -> dict[str, Any]:
