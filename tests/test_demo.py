@@ -20,8 +20,12 @@ from casetrack.cases.service import iopc_required
 from casetrack.cases.workflow import State
 from casetrack.demo import load_demo
 from casetrack.demo.data import FORCE_PLAN
+from casetrack.demo.evidence import DemoEvidence
 from casetrack.demo.people import Member, make_roster
 from casetrack.demo.plan import pinned_specs, plan_all
+from casetrack.evidence import service as evidence_service
+from casetrack.evidence.cli import verify as verify_evidence
+from casetrack.evidence.models import EvidenceCorrection, EvidenceItem
 from casetrack.extensions import db
 from casetrack.timeutil import as_utc, to_local, today, utcnow
 
@@ -120,6 +124,37 @@ def _check_access(cases: list[Case]) -> None:
     assert seen_by_psd == wmp - {conflict[0].id} - {c.id for c in restricted}
 
 
+def _check_evidence(app: Flask) -> None:
+    items = list(db.session.scalars(select(EvidenceItem).order_by(EvidenceItem.id)))
+    assert len(items) >= 40 and len({i.case_id for i in items}) >= 40
+    assert {"image/png", "application/pdf", "text/plain"} <= {i.media_type for i in items}
+    assert {"screenshot", "web_capture", "message_export"} == {i.kind for i in items}
+    store, now = evidence_service.store(), utcnow()
+    for item in items:
+        case = item.case
+        assert store.hash_of(item.storage_name) == (item.sha256, item.size), item.id
+        assert case.state != State.WITHDRAWN and item.uploaded_by_id == case.created_by_id
+        captured, uploaded = as_utc(item.captured_at), as_utc(item.uploaded_at)
+        assert captured < as_utc(case.events[0].at) < uploaded < now, item.id
+        assert item.content_posted_on <= to_local(captured).date() <= case.received_date
+        assert as_utc(item.custody[0].at) == uploaded and item.custody[0].action == "uploaded"
+        assert item.captured_by and item.capture_method and item.description
+        if item.kind == "message_export":
+            assert item.source_url is None and item.platform in ("whatsapp", "facebook_messenger")
+    withdrawn = [i for i in items if i.withdrawn]
+    assert len(withdrawn) == 1 and withdrawn[0].withdrawn_reason.startswith(
+        "Attached to the wrong case"
+    )
+    custody_times = {as_utc(entry.at) for item in items for entry in item.custody}
+    on_timelines = select(CaseEvent).where(CaseEvent.action.startswith("evidence_"))
+    assert all(as_utc(e.at) in custody_times for e in db.session.scalars(on_timelines))
+    [correction] = db.session.scalars(select(EvidenceCorrection)).all()
+    assert correction.item.current(correction.field) == correction.new_value
+    result = app.test_cli_runner().invoke(verify_evidence)
+    assert result.exit_code == 0, result.output
+    assert f"{len(items)} items verified, no orphaned files" in result.output
+
+
 def test_demo_loads_a_realistic_case_set_once(app: Flask) -> None:
     load_demo()
     db.session.commit()
@@ -130,6 +165,7 @@ def test_demo_loads_a_realistic_case_set_once(app: Flask) -> None:
     _check_timelines(cases)
     _check_deadlines(cases)
     _check_access(cases)
+    _check_evidence(app)
     assert verify_chain() == (_counts()["AuditEvent"], None)
 
     before = _counts()
@@ -154,6 +190,37 @@ def test_a_failed_demo_load_leaves_nothing(app: Flask, monkeypatch: pytest.Monke
     assert isinstance(result.exception, RuntimeError)
     db.session.rollback()  # what the process exiting does to the open transaction
     assert set(_counts().values()) == {0}
+
+
+def test_a_failed_demo_load_leaves_no_evidence_files(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_attach, attached = DemoEvidence.attach, []
+
+    def failing_attach(evidence: DemoEvidence, *args: object) -> None:
+        real_attach(evidence, *args)  # type: ignore[arg-type]
+        attached.append(len(evidence.placed))
+        if len(set(attached)) == 4:  # after files for three cases are in the store
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(DemoEvidence, "attach", failing_attach)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert isinstance(result.exception, RuntimeError) and attached[-1] >= 3
+    db.session.rollback()
+    store = evidence_service.store()
+    assert list(store.all_names()) == [] and list(store.tmp.iterdir()) == []
+    assert db.session.scalar(select(func.count()).select_from(EvidenceItem)) == 0
+
+
+def test_the_evidence_choice_is_repeatable(app: Flask) -> None:
+    plans = _plans(7, date(2026, 3, 15))
+    first, again = DemoEvidence(random.Random(3), plans), DemoEvidence(random.Random(3), plans)
+    assert first.chosen == again.chosen and first.web_captures == again.web_captures
+    assert 40 <= len(first.chosen) <= 60 and len(first.web_captures) == 6
+    assert first.wrong and first.correct_on and first.web_captures <= first.chosen
+    chosen = [p for p in plans if id(p) in first.chosen]
+    assert not any(p.final_state == State.WITHDRAWN or p.spec.restricted for p in chosen)
+    db.session.rollback()
 
 
 def _plans(seed: int, on: date) -> list:

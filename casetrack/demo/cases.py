@@ -31,6 +31,7 @@ from casetrack.cases.service import (
 from casetrack.cases.workflow import Action, State
 from casetrack.demo.actions import payload_for
 from casetrack.demo.data import CONFLICT_USER_EMAIL, FORCE_PLAN
+from casetrack.demo.evidence import DemoEvidence
 from casetrack.demo.people import Member, make_roster
 from casetrack.demo.plan import CasePlan, plan_all
 from casetrack.demo.timeline import TimelineWriter
@@ -92,8 +93,9 @@ def load_demo_cases(rng_seed: int = 2026) -> None:
     }
     plans = plan_all(rng, rosters, codes, today(), cast.conflict_member())
     people: dict[tuple[str, str], Person] = {}
+    evidence = DemoEvidence(random.Random(rng_seed + 1), plans)
     for plan in plans:
-        CaseDriver(cast, plan, people, rng).run()
+        CaseDriver(cast, plan, people, rng, evidence).run()
 
 
 @dataclass
@@ -120,9 +122,15 @@ class CaseDriver:
     """Carries one planned case through the case service, step by step."""
 
     def __init__(
-        self, cast: Cast, plan: CasePlan, people: dict[tuple[str, str], Person], rng: random.Random
+        self,
+        cast: Cast,
+        plan: CasePlan,
+        people: dict[tuple[str, str], Person],
+        rng: random.Random,
+        evidence: DemoEvidence | None = None,
     ) -> None:
         self.cast, self.plan, self.people, self.rng = cast, plan, people, rng
+        self.evidence = evidence
         self.force = cast.forces[plan.spec.force]
         self.department = cast.departments[(self.force.code, plan.department)]
         self.team = _team(cast, plan, self.department)
@@ -135,6 +143,8 @@ class CaseDriver:
         self.case = record_concern(self.team.manager, self._concern(), subjects)
         self.timeline = TimelineWriter(self.case, self.rng)
         self.timeline.stamp(self.plan.received)
+        if self.evidence:  # while the case is still open
+            self.evidence.attach(self.case, self.team.manager, self.plan, self.timeline)
         for action, on, index in self.plan.steps:
             self._step(action, on, index)
             self._backdate(action, on)

@@ -302,7 +302,7 @@ def case_event(item: EvidenceItem, user: User, action: str, note: str) -> None:
     state = item.case.state
     db.session.add(
         CaseEvent(
-            case_id=item.case_id,
+            case=item.case,
             actor_id=user.id,
             actor_name=user.name,
             action=action,

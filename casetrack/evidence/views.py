@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from flask import (
     Blueprint,
@@ -53,7 +53,7 @@ def load_item(item_id: int, permission: Permission = Permission.EVIDENCE_VIEW) -
 def _captured_at(form: UploadForm) -> datetime:
     hours, minutes = (int(x) for x in (form.captured_time.data or "00:00").split(":"))
     local = datetime.combine(form.captured_on.data, time(hours, minutes), tzinfo=LONDON)
-    return local
+    return local.astimezone(UTC)  # stored as UTC: SQLite keeps no zone of its own
 
 
 @bp.route("/cases/<int:case_id>/evidence/new", methods=["GET", "POST"])

@@ -72,7 +72,7 @@ def outcomes(
         suppressed=publication,
         foi_reference=foi_reference[:40],
         marking=marking,
-        generated_by=f"{getpass.getuser()} (command line)",
+        generated_by=f"CaseTrack command line (run by {getpass.getuser()})",
     )
     body = document.render(request, document.compute(request), fmt)
     db.session.commit()

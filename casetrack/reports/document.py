@@ -14,7 +14,7 @@ from casetrack.reports import formats
 from casetrack.reports.figures import OutcomeFigures, Period, suppress
 from casetrack.reports.headlines import headlines
 from casetrack.reports.service import Scope, outcome_figures
-from casetrack.timeutil import utcnow
+from casetrack.timeutil import today, utcnow
 
 MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
 FORMATS = ("pdf", "csv", "json")
@@ -69,6 +69,7 @@ def report_html(request: ReportRequest, figures: OutcomeFigures) -> str:
         request=request,
         figures=figures,
         vocab=vocab,
+        period_text=request.period.title(today()),
         sentences=headlines(figures, request.suppressed),
         charts=charts(figures, request.suppressed),
         n=lambda value: suppress(value, request.suppressed),

@@ -37,6 +37,21 @@ class Period:
     def describe(self) -> str:
         return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
 
+    def title(self, today: date) -> str:
+        """ "Financial year 2025/26 (1 April 2025 to 31 March 2026)", with "year to date"."""
+        whole_year = (self.start.month, self.start.day, self.end.month, self.end.day) == (
+            (4, 1, 3, 31) if self.year_basis == "financial" else (1, 1, 12, 31)
+        ) and self.year_of(self.start) == self.year_of(self.end)
+        if whole_year:
+            name = "Financial year " if self.year_basis == "financial" else "Calendar year "
+            text = f"{name}{self.year_key(self.year_of(self.start))} ({self.describe()})"
+        else:
+            basis = "financial years" if self.year_basis == "financial" else "calendar years"
+            text = f"Concerns received from {self.describe()} (years shown as {basis})"
+        if self.end > today:
+            text += f", year to date: to {today:%-d %B %Y}"
+        return text
+
 
 def financial_year(start_year: int) -> Period:
     return Period(date(start_year, 4, 1), date(start_year + 1, 3, 31), "financial")

@@ -100,6 +100,44 @@ def one_in(share: float) -> str | None:
     return f"about one in {_WORDS.get(n, str(n))}"
 
 
+def _hidden(n: int, suppressed: bool) -> bool:
+    return suppressed and 0 < n < SUPPRESS_BELOW
+
+
+def _outcome_sentence(finalised: int, action: int, none_: int, suppressed: bool) -> str:
+    """Never give one part as a number when the other is hidden: subtraction would undo it."""
+    if _hidden(finalised, suppressed):
+        return (
+            "Fewer than five investigations have been finalised, so their outcomes are not given."
+        )
+    if _hidden(none_, suppressed):
+        return (
+            f"Of the {finalised} finalised investigations, all but fewer than five resulted "
+            "in action of some form."
+        )
+    if _hidden(action, suppressed):
+        return (
+            f"Of the {finalised} finalised investigations, fewer than five resulted in "
+            "action of some form."
+        )
+    return (
+        f"Of the {plural(finalised, 'finalised investigation')}, {none_text(action)} "
+        f"resulted in action of some form and {none_text(none_)} in no further action or "
+        "no case to answer."
+    )
+
+
+def none_text(n: int) -> str:
+    return "none" if n == 0 else str(n)
+
+
+def _share(part: int, whole: int, suppressed: bool) -> str:
+    """A fraction in words, only where it means something and gives nothing away."""
+    if whole < 10 or part == 0 or _hidden(part, suppressed):
+        return ""
+    return f" ({in_words(part / whole)})"
+
+
 def headlines(figures: OutcomeFigures, suppressed: bool) -> list[str]:
     total = figures.total_investigations
     period = figures.period.describe()
@@ -114,26 +152,21 @@ def headlines(figures: OutcomeFigures, suppressed: bool) -> list[str]:
     groups = figures.by_outcome_group
     if finalised:
         action, none_ = figures.faced_action, groups["no_action"]
-        sentences.append(
-            f"Of the {plural(finalised, 'finalised investigation', suppressed)}, "
-            f"{count_text(action, suppressed)} resulted in action of some form and "
-            f"{count_text(none_, suppressed)} in no further action or no case to answer."
-        )
-        left = groups["left_service"]
-        sentences.append(
-            f"{starting(left, suppressed)} ended in resignation, dismissal or retirement."
-            if left
-            else "None ended in resignation, dismissal or retirement."
-        )
-        if not suppressed or (none_ >= SUPPRESS_BELOW and finalised >= SUPPRESS_BELOW):
-            share = none_ / finalised
-            phrase = in_words(share)
-            ratio = one_in(share)
-            sentences.append(
-                f"{phrase.capitalize()} of finalised investigations ended with no further "
-                f"action or no case to answer"
-                + (f" ({ratio})." if ratio and "about" in phrase else ".")
-            )
+        sentences.append(_outcome_sentence(finalised, action, none_, suppressed))
+        if not _hidden(finalised, suppressed):
+            if none_ and not _hidden(none_, suppressed) and finalised >= 10:
+                sentences.append(
+                    f"{in_words(none_ / finalised).capitalize()} of finalised investigations "
+                    "ended with no further action or no case to answer."
+                )
+            left = groups["left_service"]
+            if left:
+                sentences.append(
+                    f"Of those finalised, {count_text(left, suppressed)} ended in resignation, "
+                    f"dismissal or retirement{_share(left, finalised, suppressed)}."
+                )
+            else:
+                sentences.append("None ended in resignation, dismissal or retirement.")
     open_ = figures.open_investigations
     if open_:
         noun = "investigation" if open_ == 1 and not suppressed else "investigations"

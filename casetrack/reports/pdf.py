@@ -55,7 +55,7 @@ GREY = "#b1b4b6"
 
 def _svg(figure: Any) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    figure.savefig(buffer, format="svg")
     text = buffer.getvalue()
     # Drop the XML header and DOCTYPE; keep the size in points so text stays at 9pt.
     text = re.sub(r"^.*?<svg", "<svg", text, count=1, flags=re.S)
@@ -86,14 +86,14 @@ def _figure(width: float, height: float) -> Any:
             "axes.spines.right": False,
         }
     )
-    return Figure(figsize=(width, height))
+    return Figure(figsize=(width, height), layout="constrained")
 
 
 def bar_chart(
     labels: list[str], values: list[int], title: str, suppressed: bool, horizontal: bool = True
 ) -> str:
     """A bar chart; in publication mode bars for 1–4 are drawn empty and labelled '*'."""
-    figure = _figure(5.6, 0.3 * len(labels) + 0.5 if horizontal else 2.2)
+    figure = _figure(6.8, 0.3 * len(labels) + 0.6 if horizontal else 2.2)
     axes = figure.add_subplot()
     hidden = [suppressed and 0 < v < SUPPRESS_BELOW for v in values]
     shown = [0 if h else v for v, h in zip(values, hidden, strict=True)]
@@ -109,7 +109,17 @@ def bar_chart(
         axes.set_xticks(positions, labels, rotation=0)
         axes.yaxis.set_visible(False)
     axes.set_title(title, loc="left", fontsize=10, fontweight="bold")
-    axes.margins(x=0.15) if horizontal else axes.margins(y=0.2)
+    top = max(max(shown, default=0), 1) * 1.18  # room for the labels; sane when all are 0
+    if horizontal:
+        axes.set_xlim(0, top)
+        axes.tick_params(axis="y", length=0)
+        axes.spines["bottom"].set_visible(False)
+    else:
+        axes.set_ylim(0, top)
+        axes.tick_params(axis="x", length=0)
+        axes.spines["left"].set_visible(False)
+    if any(hidden):
+        figure.supxlabel("* a number from 1 to 4, not shown", fontsize=8, ha="left", x=0.01)
     return _svg(figure)
 
 
@@ -121,7 +131,7 @@ def charts(figures: OutcomeFigures, suppressed: bool) -> dict[str, str]:
         "outcome_groups": bar_chart(
             [vocab.OUTCOME_GROUPS[g].split(":")[0] for g in groups],
             list(groups.values()),
-            "Finalised investigations by outcome",
+            "Finalised investigations by outcome group",
             suppressed,
         ),
     }
@@ -133,7 +143,9 @@ def charts(figures: OutcomeFigures, suppressed: bool) -> dict[str, str]:
             suppressed,
             horizontal=len(figures.by_year) > 8,
         )
-    categories = {code: n for code, n in figures.by_category.items() if n}
+    categories = dict(
+        sorted(((c, n) for c, n in figures.by_category.items() if n), key=lambda item: -item[1])
+    )
     if categories:
         result["by_category"] = bar_chart(
             [vocab.CATEGORIES[c] for c in categories],

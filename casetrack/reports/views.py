@@ -104,6 +104,7 @@ def index() -> ResponseReturnValue:
         figures=figures,
         vocab=vocab,
         sentences=headlines(figures, report.suppressed) if figures else [],
+        period_text=report.period.title(today()) if report else "",
         n=(lambda v: suppress(v, report.suppressed)) if report else str,
         query=request.query_string.decode(),
     )

@@ -176,7 +176,9 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
     expect(h1(page)).to_have_text("Outcome statistics")
     expect(page).to_have_title(re.compile(r"^Outcome statistics"))
     period = f"1 April {start} to 31 March {start + 1}"
-    expect(page.locator(".govuk-caption-m")).to_have_text(f"WMP — concerns received from {period}")
+    expect(page.locator(".govuk-summary-list__row").filter(has_text="Period")).to_contain_text(
+        period
+    )
     expect(page.get_by_role("heading", name="Headlines", level=2)).to_be_visible()
     sentences = headline_sentences(page)
     assert sentences, "no headline sentences on the default report"
@@ -202,7 +204,9 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
     page.get_by_role("button", name="Show figures").click()
 
     period = f"1 April {first} to 31 March {last + 1}"
-    expect(page.locator(".govuk-caption-m")).to_have_text(f"WMP — concerns received from {period}")
+    expect(page.locator(".govuk-summary-list__row").filter(has_text="Period")).to_contain_text(
+        period
+    )
     expect(page).to_have_url(re.compile(r"[?&]basis=range\b"))
     main = page.get_by_role("main")
     expect(main).to_contain_text("Publication version: numbers from 1 to 4 are shown as *.")
@@ -285,7 +289,9 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
     assert "West Midlands Police (WMP)" in text
     assert "Numbers from 1 to 4 are shown as *" in text
     # The page is unchanged by the downloads.
-    expect(page.locator(".govuk-caption-m")).to_have_text(f"WMP — concerns received from {period}")
+    expect(page.locator(".govuk-summary-list__row").filter(has_text="Period")).to_contain_text(
+        period
+    )
     journey.shot("after-downloads")
 
 
