@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.cases.views import bp as cases_bp
     from casetrack.evidence.requests import CaseTrackRequest, discard_unplaced_uploads
     from casetrack.evidence.views import bp as evidence_bp
+    from casetrack.imports.views import bp as imports_bp
     from casetrack.main.views import bp as main_bp
     from casetrack.reports.views import bp as reports_bp
 
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(imports_bp)
     app.request_class = CaseTrackRequest
     app.teardown_request(discard_unplaced_uploads)
 

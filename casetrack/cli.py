@@ -37,6 +37,7 @@ def register_commands(app: Flask) -> None:
     from casetrack.auth.cli import users_cli
     from casetrack.demo import demo_command
     from casetrack.evidence.cli import evidence_cli
+    from casetrack.imports.cli import import_cli
     from casetrack.org.cli import departments_cli, forces_cli
     from casetrack.reports.cli import report_cli
 
@@ -47,6 +48,7 @@ def register_commands(app: Flask) -> None:
         audit_cli,
         evidence_cli,
         report_cli,
+        import_cli,
         demo_command,
     ):
         app.cli.add_command(command)

@@ -358,11 +358,10 @@ def test_renderer_fetches_nothing_from_markup_in_names(app, dataset, tmp_path) -
     listener = Listener()
     try:
         force = dataset.forces[0]
-        force.name = (
-            f'<img src="file://{secret}"><link rel="stylesheet" '
-            f'href="http://127.0.0.1:{listener.port}/x.css">'
-            f'<iframe src="http://127.0.0.1:{listener.port}/"></iframe>'
-        )
+        port = listener.port
+        force.name = f'<img src="file://{secret}">'[:120]
+        force.departments[0].name = f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x">'
+        dataset.forces[1].name = f'<iframe src="http://127.0.0.1:{port}/"></iframe>'
         db.session.commit()
         request = document.ReportRequest(
             period=financial_year(2013),

@@ -1,0 +1,419 @@
+"""Two passes over the file: validate every row (nothing is written if anything is wrong),
+then insert the new cases in batches. Both passes stream, so memory stays bounded."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from casetrack.audit.service import record
+from casetrack.cases.models import (
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CasePlatform,
+    Investigation,
+    Person,
+    ReferenceCounter,
+)
+from casetrack.cases.workflow import State
+from casetrack.errors import DomainError
+from casetrack.extensions import db
+from casetrack.imports.reader import open_rows
+from casetrack.imports.validate import ImportRow, Problem, RowChecker, check_header
+from casetrack.org.models import Department, Force
+from casetrack.timeutil import today, utcnow
+
+BATCH = 2000
+CASE_COLUMNS = (
+    "force",
+    "department",
+    "received_date",
+    "source",
+    "account_type",
+    "platform",
+    "categories",
+    "summary",
+    "referred_to_psd",
+)
+OUR_REFERENCE = re.compile(r"^([A-Z][A-Z0-9_]{1,15})-(\d{4})-(\d{5})$")
+Progress = Callable[[int], None]
+
+
+@dataclass
+class CasePlan:
+    first_line: int
+    fingerprint: tuple[int, ...]
+    open_rows: int = 0
+    last_outcome: date | None = None
+    subjects: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Plan:
+    path: Path
+    rows: int = 0
+    cases: dict[str, CasePlan] = field(default_factory=dict)
+    existing: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def new_references(self) -> list[str]:
+        return [ref for ref in self.cases if ref not in self.existing]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Summary:
+    rows: int
+    cases_created: int
+    investigations_created: int
+    people_created: int
+    skipped: list[str]
+
+
+def _forces() -> tuple[dict[str, Force], dict[str, set[str]]]:
+    forces = {f.code: f for f in db.session.scalars(select(Force))}
+    departments: dict[str, set[str]] = {code: set() for code in forces}
+    for force_code, dept_code in db.session.execute(
+        select(Force.code, Department.code).join(Department.force)
+    ):
+        departments[force_code].add(dept_code)
+    return forces, departments
+
+
+def plan(
+    path: Path, allowed_forces: set[str] | None = None, progress: Progress | None = None
+) -> Plan:
+    """Pass 1: check every row; work out what would be created and skipped."""
+    result = Plan(path)
+    header, rows = open_rows(path)
+    with rows:
+        result.problems = check_header(header)
+        if result.problems:
+            return result
+        _, departments = _forces()
+        checker = RowChecker(departments, today())
+        for line, raw in rows:
+            result.rows += 1
+            row = checker.check(line, raw)
+            if row is not None:
+                _add_to_plan(result, row, checker, allowed_forces)
+            if progress and result.rows % 1000 == 0:
+                progress(result.rows)
+    result.problems = checker.problems + result.problems
+    result.problems.sort(key=lambda p: (p.line, p.column))
+    result.existing = _existing_references(list(result.cases))
+    return result
+
+
+def _add_to_plan(
+    result: Plan, row: ImportRow, checker: RowChecker, allowed: set[str] | None
+) -> None:
+    if allowed is not None and row.force not in allowed:
+        checker.problems.append(
+            Problem(row.line, "force", f"{row.force} is not one of your forces")
+        )
+        return
+    fingerprint = tuple(hash(value) for value in row.case_fields())
+    case = result.cases.get(row.reference)
+    if case is None:
+        case = result.cases[row.reference] = CasePlan(row.line, fingerprint)
+    elif case.fingerprint != fingerprint:
+        differing = [
+            name
+            for name, a, b in zip(CASE_COLUMNS, case.fingerprint, fingerprint, strict=True)
+            if a != b
+        ]
+        for column in differing:
+            checker.problems.append(
+                Problem(
+                    row.line,
+                    column,
+                    f"differs from line {case.first_line}, which has the same "
+                    f"reference {row.reference}",
+                )
+            )
+        return
+    if row.subject_number:
+        if row.subject_number in case.subjects:
+            checker.problems.append(
+                Problem(
+                    row.line,
+                    "subject_number",
+                    f"{row.subject_number} is already a subject of {row.reference}",
+                )
+            )
+            return
+        case.subjects.add(row.subject_number)
+    if row.outcome is None:
+        case.open_rows += 1
+    elif case.last_outcome is None or row.outcome_date > case.last_outcome:  # type: ignore[operator]
+        case.last_outcome = row.outcome_date
+
+
+def _existing_references(references: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(references), 500):
+        chunk = references[start : start + 500]
+        found.update(db.session.scalars(select(Case.reference).where(Case.reference.in_(chunk))))
+    return found
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def execute(
+    checked: Plan,
+    actor_name: str,
+    actor_id: int | None = None,
+    progress: Progress | None = None,
+    source_name: str | None = None,
+) -> Summary:
+    """Pass 2: insert the new cases (never commits; the caller commits once)."""
+    if not checked.ok:
+        raise DomainError(f"{len(checked.problems)} problem(s) in the file: nothing imported")
+    writer = _Writer(checked, actor_name, actor_id, source_name or checked.path.name)
+    _, rows = open_rows(checked.path)
+    with rows:
+        for count, (line, raw) in enumerate(rows, start=1):
+            writer.add(line, raw)
+            if progress and count % 1000 == 0:
+                progress(count)
+    writer.flush()
+    writer.bump_reference_counters()
+    record(
+        "cases_imported",
+        object_type="import",
+        details={
+            "file": source_name or checked.path.name,
+            "sha256": file_digest(checked.path),
+            "rows": checked.rows,
+            "cases": writer.cases_created,
+            "investigations": writer.investigations_created,
+            "skipped": len(checked.existing),
+        },
+        actor=(actor_id, actor_name),
+    )
+    return Summary(
+        checked.rows,
+        writer.cases_created,
+        writer.investigations_created,
+        writer.people_created,
+        sorted(checked.existing),
+    )
+
+
+class _Writer:
+    """Buffers rows and writes them with bulk inserts, a batch at a time."""
+
+    def __init__(self, checked: Plan, actor_name: str, actor_id: int | None, source: str):
+        self.plan, self.actor_name, self.actor_id, self.source = (
+            checked,
+            actor_name,
+            actor_id,
+            source,
+        )
+        self.forces, departments = _forces()
+        self.department_ids = {
+            (f, d): i
+            for f, d, i in db.session.execute(
+                select(Force.code, Department.code, Department.id).join(Department.force)
+            )
+        }
+        self.checker = RowChecker(departments, today())
+        self.case_ids: dict[str, int] = {}
+        self.people = self._known_people()
+        self.pending: list[ImportRow] = []
+        self.cases_created = self.investigations_created = self.people_created = 0
+        self.counters: dict[tuple[int, int], int] = {}
+
+    def _known_people(self) -> dict[tuple[int, str], int]:
+        force_ids = [f.id for f in self.forces.values()]
+        return {
+            (force_id, number): person_id
+            for person_id, force_id, number in db.session.execute(
+                select(Person.id, Person.force_id, Person.staff_number).where(
+                    Person.force_id.in_(force_ids), Person.staff_number.is_not(None)
+                )
+            )
+        }
+
+    def add(self, line: int, raw: dict[str, str]) -> None:
+        row = self.checker.check(line, raw)
+        if row is None or row.reference in self.plan.existing:
+            return
+        self.pending.append(row)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        rows, self.pending = self.pending, []
+        self._insert_cases([r for r in rows if r.reference not in self.case_ids])
+        person_ids = self._insert_people(rows)
+        db.session.execute(
+            insert(Investigation),
+            [
+                {
+                    "case_id": self.case_ids[r.reference],
+                    "person_id": person_ids[i],
+                    "severity": r.severity or "not_assessed",
+                    "outcome": r.outcome,
+                    "outcome_date": r.outcome_date,
+                }
+                for i, r in enumerate(rows)
+            ],
+        )
+        self.investigations_created += len(rows)
+
+    def _insert_cases(self, rows: list[ImportRow]) -> None:
+        firsts = list({r.reference: r for r in reversed(rows)}.values())
+        if not firsts:
+            return
+        values = [self._case_values(r) for r in firsts]
+        for new_id, reference in db.session.execute(
+            insert(Case).returning(Case.id, Case.reference), values
+        ):
+            self.case_ids[reference] = new_id
+        self.cases_created += len(firsts)
+        for r in firsts:
+            self._remember_counter(r)
+        codes = [(CaseCategory, "categories"), (CasePlatform, "platforms")]
+        for model, attribute in codes:
+            values = [
+                {"case_id": self.case_ids[r.reference], "code": code}
+                for r in firsts
+                for code in getattr(r, attribute)
+            ]
+            if values:
+                db.session.execute(insert(model), values)
+        now = utcnow()
+        db.session.execute(
+            insert(CaseEvent),
+            [
+                {
+                    "case_id": self.case_ids[r.reference],
+                    "at": now,
+                    "actor_id": self.actor_id,
+                    "actor_name": self.actor_name,
+                    "action": "imported",
+                    "from_state": None,
+                    "to_state": self._state(r),
+                    "note": f"Imported from {self.source}, line {r.line}.",
+                }
+                for r in firsts
+            ],
+        )
+
+    def _state(self, row: ImportRow) -> str:
+        case = self.plan.cases[row.reference]
+        if case.open_rows == 0:
+            return State.CLOSED.value
+        return State.PSD_INVESTIGATION.value if row.referred else State.ASSESSED.value
+
+    def _case_values(self, r: ImportRow) -> dict[str, Any]:
+        force = self.forces[r.force]
+        state = self._state(r)
+        case = self.plan.cases[r.reference]
+        return {
+            "reference": r.reference,
+            "force_id": force.id,
+            "department_id": self.department_ids.get((r.force, r.department)),
+            "state": state,
+            "received_date": r.received,
+            "source": r.source,
+            "case_type": "complaint" if r.source == "public_complaint" else "conduct_matter",
+            "account_type": r.account_type,
+            "content_urls": "",
+            "content_posted_dates": "",
+            "summary": r.summary,
+            "reporter_anonymous": False,
+            "restricted": False,
+            "imported": True,
+            "referred_on": r.received if r.referred else None,
+            "closed_on": case.last_outcome if state == State.CLOSED else None,
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
+            "version": 1,
+        }
+
+    def _insert_people(self, rows: list[ImportRow]) -> list[int]:
+        """Match subjects by force and staff number; create the ones not known yet."""
+        new: dict[tuple[int, str], ImportRow] = {}
+        anonymous: list[int] = []
+        for i, r in enumerate(rows):
+            key = (self.forces[r.force].id, r.subject_number or "")
+            if not r.subject_number:
+                anonymous.append(i)
+            elif key not in self.people and key not in new:
+                new[key] = r
+        to_create = [(key, r) for key, r in new.items()] + [
+            ((self.forces[rows[i].force].id, ""), rows[i]) for i in anonymous
+        ]
+        created: list[int] = []
+        if to_create:
+            stmt = insert(Person).returning(Person.id, sort_by_parameter_order=True)
+            result = db.session.execute(
+                stmt,
+                [
+                    {
+                        "force_id": key[0],
+                        "staff_number": key[1] or None,
+                        "name": r.subject_name,
+                        "role": r.subject_role,
+                        "rank": r.subject_rank,
+                        "department_id": self.department_ids.get((r.force, r.department)),
+                        "politically_restricted": False,
+                    }
+                    for key, r in to_create
+                ],
+            )
+            created = [row[0] for row in result]
+            self.people_created += len(created)
+        for (key, _r), person_id in zip(to_create[: len(new)], created, strict=False):
+            self.people[key] = person_id
+        anonymous_ids = dict(zip(anonymous, created[len(new) :], strict=True))
+        return [
+            anonymous_ids[i]
+            if i in anonymous_ids
+            else self.people[(self.forces[r.force].id, r.subject_number or "")]
+            for i, r in enumerate(rows)
+        ]
+
+    def _remember_counter(self, row: ImportRow) -> None:
+        match = OUR_REFERENCE.match(row.reference)
+        if match and match[1] in self.forces:
+            key = (self.forces[match[1]].id, int(match[2]))
+            self.counters[key] = max(self.counters.get(key, 0), int(match[3]))
+
+    def bump_reference_counters(self) -> None:
+        """New references never collide with imported ones of the same force and year."""
+        for (force_id, year), last in self.counters.items():
+            counter = db.session.get(ReferenceCounter, (force_id, year))
+            if counter is None:
+                db.session.add(ReferenceCounter(force_id=force_id, year=year, last=last))
+            elif counter.last < last:
+                counter.last = last
+        db.session.flush()
+
+
+def iterate_problems(checked: Plan) -> Iterator[str]:
+    for problem in checked.problems:
+        yield str(problem)
