@@ -87,6 +87,7 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from casetrack.admin.views import bp as admin_bp
+    from casetrack.audit.views import bp as audit_bp
     from casetrack.auth.views import bp as auth_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.evidence.requests import CaseTrackRequest, discard_unplaced_uploads
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evidence_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(audit_bp)
     app.request_class = CaseTrackRequest
     app.teardown_request(discard_unplaced_uploads)
 

@@ -53,6 +53,7 @@ NAVIGATION: list[tuple[str, str, Permission, tuple[str, ...]]] = [
     ("cases.new", "Record a concern", Permission.CASE_CREATE, ("cases.new",)),
     ("reports.index", "Outcome statistics", Permission.REPORT_VIEW, ("reports.",)),
     ("imports.upload", "Import", Permission.IMPORT_CASES, ("imports.",)),
+    ("audit.index", "Audit log", Permission.AUDIT_READ, ("audit.",)),
     ("admin.users", "Users", Permission.MANAGE_USERS, ("admin.user",)),
     ("admin.forces", "Forces", Permission.MANAGE_ORGANISATION, ("admin.force",)),
     ("admin.departments", "Departments", Permission.MANAGE_ORGANISATION, ("admin.department",)),

@@ -136,3 +136,21 @@ def test_cli_verify(app, chain) -> None:
     result = runner.invoke(verify)
     assert result.exit_code == 1
     assert "entry 5" in result.output and "edited" in result.output
+
+
+def test_audit_page_for_head_of_psd_only(app, make_user, chain) -> None:
+    from conftest import AuthActions
+
+    for role in ("psd", "standards_manager", "leadership", "admin"):
+        actions = AuthActions(app.test_client())
+        actions.sign_in(make_user(role).email)
+        assert actions.client.get("/audit").status_code == 403
+    head = AuthActions(app.test_client())
+    head.sign_in(make_user("psd_head").email)
+    page = head.client.get("/audit?verify=1").get_data(as_text=True)
+    assert "Audit chain intact" in page and "test_event" in page
+    assert "sign_in" in head.client.get("/audit?action=sign_in").get_data(as_text=True)
+    db.session.execute(update(AuditEvent).where(AuditEvent.seq == 2).values(action="x"))
+    db.session.commit()
+    broken = head.client.get("/audit?verify=1").get_data(as_text=True)
+    assert "The audit chain is broken" in broken and "entry 2" in broken

@@ -62,6 +62,7 @@ def sample_values(
         "filename": "dist/casetrack.css",
         "case_id": case.id,
         "action": "refer_to_psd",
+        "fmt": "json",
         "item_id": make_evidence(case).id,
     }
 
