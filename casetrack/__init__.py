@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.imports.views import bp as imports_bp
     from casetrack.main.views import bp as main_bp
     from casetrack.reports.views import bp as reports_bp
+    from casetrack.retention.views import bp as retention_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(retention_bp)
     app.request_class = CaseTrackRequest
     app.teardown_request(discard_unplaced_uploads)
 

@@ -45,6 +45,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # any request; evidence uploads have their own
     EVIDENCE_MAX_BYTES = 500 * 1024 * 1024
     PAGE_SIZE = 25
+    RETENTION_YEARS = 6
     DEVELOPMENT = False
     PROXY_FIX = False
 

@@ -54,6 +54,7 @@ NAVIGATION: list[tuple[str, str, Permission, tuple[str, ...]]] = [
     ("reports.index", "Outcome statistics", Permission.REPORT_VIEW, ("reports.",)),
     ("imports.upload", "Import", Permission.IMPORT_CASES, ("imports.",)),
     ("audit.index", "Audit log", Permission.AUDIT_READ, ("audit.",)),
+    ("retention.index", "Retention", Permission.RETENTION_DECIDE, ("retention.",)),
     ("admin.users", "Users", Permission.MANAGE_USERS, ("admin.user",)),
     ("admin.forces", "Forces", Permission.MANAGE_ORGANISATION, ("admin.force",)),
     ("admin.departments", "Departments", Permission.MANAGE_ORGANISATION, ("admin.department",)),

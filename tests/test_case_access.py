@@ -97,6 +97,8 @@ def test_every_case_route_for_every_relationship(app, world, role) -> None:
             )
             permission = app.view_functions[rule.endpoint].required_permission
             expected = role_can(role, permission) and expected_visible(role, relationship)
+            if rule.endpoint == "retention.decide":
+                expected = False  # that page exists only for closed cases past retention
             if denied == expected:
                 wrong.append(f"{url} [{relationship}] → {response.status_code}")
             if denied:

@@ -1,0 +1,84 @@
+"""Which closed cases are due for review, and deleting one completely (rows and files)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import delete, or_, select
+
+from casetrack.audit.service import record
+from casetrack.auth.models import User
+from casetrack.cases.deadlines import add_months
+from casetrack.cases.models import Case
+from casetrack.cases.workflow import State
+from casetrack.errors import DomainError
+from casetrack.evidence import service as evidence
+from casetrack.evidence.models import CustodyEvent, EvidenceCorrection, EvidenceItem
+from casetrack.extensions import db
+from casetrack.timeutil import today
+
+
+def cutoff() -> date:
+    """Cases closed on or before this date have passed the retention period."""
+    return add_months(today(), -12 * int(current_app.config["RETENTION_YEARS"]))
+
+
+def due_for_review(force_ids: set[int], limit: int = 200) -> list[Case]:
+    stmt = (
+        select(Case)
+        .where(
+            Case.force_id.in_(force_ids),
+            Case.state == State.CLOSED.value,
+            or_(
+                Case.closed_on <= cutoff(),
+                Case.closed_on.is_(None) & (Case.received_date <= cutoff()),
+            ),
+        )
+        .order_by(Case.closed_on.asc().nulls_first(), Case.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def delete_case(case: Case, user: User, reason: str, confirmation: str) -> list[str]:
+    """Delete a case past retention: every row and evidence file. Returns the removed storage
+    names; the caller deletes the files only after the commit, so a failure loses nothing."""
+    if case.state != State.CLOSED.value or case.force_id not in user.force_ids:
+        raise DomainError("Only closed cases of your forces can be deleted")
+    if (case.closed_on or case.received_date) > cutoff():
+        raise DomainError("This case has not yet passed the retention period")
+    if confirmation.strip().upper() != case.reference.upper():
+        raise DomainError(f"Type the reference {case.reference} to confirm", "confirmation")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter the reason for the decision", "reason")
+    items = list(db.session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case.id)))
+    ids = [item.id for item in items]
+    if ids:
+        db.session.execute(delete(CustodyEvent).where(CustodyEvent.item_id.in_(ids)))
+        db.session.execute(delete(EvidenceCorrection).where(EvidenceCorrection.item_id.in_(ids)))
+        db.session.execute(delete(EvidenceItem).where(EvidenceItem.id.in_(ids)))
+    record(
+        "case_deleted_under_retention",
+        object_type="case",
+        object_id=case.id,
+        details={
+            "reference": case.reference,
+            "received": case.received_date.isoformat(),
+            "closed": case.closed_on.isoformat() if case.closed_on else None,
+            "reason": reason,
+            "investigations": len(case.investigations),
+            "evidence": [{"item": i.id, "sha256": i.sha256, "size": i.size} for i in items],
+        },
+    )
+    db.session.delete(case)
+    db.session.flush()
+    return [item.storage_name for item in items]
+
+
+def remove_files(storage_names: list[str]) -> None:
+    store = evidence.store()
+    for name in storage_names:
+        path = store.path_for(name)
+        path.unlink(missing_ok=True)

@@ -1,0 +1,112 @@
+"""Retention (SPEC §9): review closed cases past the period; deletion leaves a tombstone."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from casetrack.audit.models import AuditEvent
+from casetrack.audit.service import verify_chain
+from casetrack.cases.models import Case, CaseEvent, Investigation
+from casetrack.evidence.models import CustodyEvent, EvidenceItem
+from casetrack.extensions import db
+from conftest import AuthActions
+
+
+def _old_closed_case(make_case, make_evidence, make_user):
+    psd = make_user("psd")
+    case = make_case("psd_investigation", psd=psd)
+    item = make_evidence(case)
+    from casetrack.cases import service
+    from casetrack.cases.workflow import Action
+    from casetrack.timeutil import today
+
+    service.perform(
+        case,
+        Action.RECORD_OUTCOME,
+        psd,
+        case.version,
+        investigation_id=case.investigations[0].id,
+        outcome="nfa",
+        outcome_date=today(),
+    )
+    service.perform(case, Action.CLOSE, psd, case.version)
+    case.received_date = date(2015, 1, 5)
+    case.closed_on = date(2016, 2, 1)
+    db.session.commit()
+    return case, item
+
+
+def test_review_and_delete(app, make_case, make_evidence, make_user) -> None:
+    case, item = _old_closed_case(make_case, make_evidence, make_user)
+    case_id, reference, sha256 = case.id, case.reference, item.sha256
+    recent = make_case("closed")
+    path = Path(app.config["EVIDENCE_DIR"]) / "objects" / item.storage_name
+    assert path.exists()
+    head = make_user("psd_head")
+    actions = AuthActions(app.test_client())
+    actions.sign_in(head.email)
+    page = actions.client.get("/retention").get_data(as_text=True)
+    assert case.reference in page and recent.reference not in page
+    form = f"/retention/{case.id}"
+    body = actions.post(form, {"reason": "Past six years", "confirmation": "WRONG"}).get_data(
+        as_text=True
+    )
+    assert f"Type the reference {case.reference} to confirm" in body
+    response = actions.post(
+        form, {"reason": "Past six years, no appeal", "confirmation": case.reference.lower()}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case_id) is None and not path.exists()
+    assert db.session.scalar(select(func.count()).select_from(EvidenceItem)) == 0
+    assert db.session.scalar(select(func.count()).select_from(CustodyEvent)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Investigation).where(Investigation.case_id == case_id)
+        )
+        == 0
+    )
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
+        )
+        == 0
+    )
+    tombstone = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "case_deleted_under_retention")
+    )
+    assert reference in tombstone.details and sha256 in tombstone.details
+    assert verify_chain()[1] is None
+    from casetrack.evidence.cli import verify
+
+    assert app.test_cli_runner().invoke(verify).exit_code == 0
+
+
+def test_recent_cases_cannot_be_deleted(app, make_case, make_user) -> None:
+    recent = make_case("closed")
+    head = make_user("psd_head")
+    actions = AuthActions(app.test_client())
+    actions.sign_in(head.email)
+    assert actions.client.get(f"/retention/{recent.id}").status_code == 404
+
+
+def test_only_head_of_psd(app, make_user) -> None:
+    for role in ("psd", "standards_manager", "leadership", "admin"):
+        actions = AuthActions(app.test_client())
+        actions.sign_in(make_user(role).email)
+        assert actions.client.get("/retention").status_code == 403
+
+
+def test_period_is_configurable(app, make_case, make_user) -> None:
+    from casetrack.retention.service import cutoff, due_for_review
+    from casetrack.timeutil import today
+
+    case = make_case("closed")
+    case.closed_on = today() - timedelta(days=800)
+    db.session.commit()
+    assert case not in due_for_review({case.force_id})
+    app.config["RETENTION_YEARS"] = 2
+    assert cutoff() < today() and case in due_for_review({case.force_id})
