@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, extract, func, select
+from sqlalchemy import Select, and_, distinct, extract, func, select
 
 from casetrack import vocab
 from casetrack.cases.models import Case, CaseCategory, CasePlatform, Investigation, Person
@@ -54,42 +54,55 @@ def _by(
     return _grouped(stmt)
 
 
-def _rank_group_column() -> Any:
-    ranked = Person.role.in_(sorted(vocab.RANKED_ROLES))
-    return case(
-        (and_(ranked, Person.rank == "constable"), "constable"),
-        (and_(ranked, Person.rank == "sergeant"), "sergeant"),
-        (and_(ranked, Person.rank.is_not(None)), "inspector_or_above"),
-        else_=None,
+def _tally(rows: Any, key: int) -> dict[Any, int]:
+    """Sum the counts (last column) of grouped rows by one of their columns."""
+    totals: dict[Any, int] = {}
+    for row in rows:
+        totals[row[key]] = totals.get(row[key], 0) + int(row[-1])
+    return totals
+
+
+def _investigation_groups(period: Period, scope: Scope) -> list[tuple[Any, ...]]:
+    """One grouped pass over the period's investigations by outcome, role, rank, force, year
+    and month; every investigation-level breakdown is a sum over these few thousand groups.
+    Plain columns only, so PostgreSQL and SQLite group them identically. Returns rows of
+    (outcome, role, rank group, force id, report year, count)."""
+    year, month = extract("year", Case.received_date), extract("month", Case.received_date)
+    columns = (Investigation.outcome, Person.role, Person.rank, Case.force_id, year, month)
+    stmt = (
+        select(*columns, func.count(Investigation.id))
+        .select_from(Investigation)
+        .join(Case, Case.id == Investigation.case_id)
+        .join(Person, Person.id == Investigation.person_id)
+        .where(*_where(period, scope))
+        .group_by(*columns)
     )
+    rows = []
+    for outcome, role, rank, force_id, y, m, count in db.session.execute(stmt):
+        y, m = int(y), int(m)
+        report_year = y - 1 if period.year_basis == "financial" and m < 4 else y
+        rows.append((outcome, role, vocab.rank_group(role, rank), force_id, report_year, count))
+    return rows
 
 
-def _year_column(period: Period) -> Any:
-    year = extract("year", Case.received_date)
-    if period.year_basis == "financial":
-        return case((extract("month", Case.received_date) >= 4, year), else_=year - 1)
-    return year
-
-
-def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
-    person = (Person, Person.id == Investigation.person_id)
-    finalised = [Investigation.outcome.is_not(None)]
-    totals = db.session.execute(
-        select(
-            func.count(Investigation.id),
-            func.count(distinct(Case.id)),
-            func.count(Investigation.id).filter(Investigation.outcome.is_(None)),
-        )
+def _department_groups(period: Period, scope: Scope) -> list[Any]:
+    """Per department: investigations and distinct cases (a case has one department)."""
+    stmt = (
+        select(Case.department_id, func.count(distinct(Case.id)), func.count(Investigation.id))
         .select_from(Investigation)
         .join(Case, Case.id == Investigation.case_id)
         .where(*_where(period, scope))
-    ).one()
-    by_outcome = complete(
-        _by(Investigation.outcome, period, scope, extra=finalised), list(vocab.OUTCOMES)
+        .group_by(Case.department_id)
     )
-    by_year_raw = _by(_year_column(period), period, scope)
+    return list(db.session.execute(stmt))
+
+
+def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
+    groups = _investigation_groups(period, scope)
+    by_outcome_all = _tally(groups, 0)
     forces = sorted(scope.forces, key=lambda f: f.code)
-    by_department_id = _by(Case.department_id, period, scope)
+    code_of = {f.id: f.code for f in forces}
+    by_department_rows = _department_groups(period, scope)
     departments = db.session.execute(
         select(Department.id, Department.code, Department.name, Force.code)
         .join(Force)
@@ -99,21 +112,18 @@ def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
     shown = [
         row for row in departments if scope.department_ids is None or row[0] in scope.department_ids
     ]
-    by_department = {
-        f"{force}/{code}": by_department_id.get(dept_id, 0) for dept_id, code, _, force in shown
-    }
+    by_department_id = {row[0]: int(row[2]) for row in by_department_rows}
+    by_outcome = complete({k: v for k, v in by_outcome_all.items() if k}, list(vocab.OUTCOMES))
     return OutcomeFigures(
         period=period,
         forces=[f.code for f in forces],
-        total_investigations=int(totals[0]),
-        total_cases=int(totals[1]),
-        open_investigations=int(totals[2]),
+        total_investigations=sum(int(row[-1]) for row in groups),
+        total_cases=sum(int(row[1]) for row in by_department_rows),
+        open_investigations=by_outcome_all.get(None, 0),
         by_outcome=by_outcome,
         by_outcome_group=outcome_groups(by_outcome),
-        by_role=complete(_by(Person.role, period, scope, person), list(vocab.PERSON_ROLES)),
-        by_rank_group=complete(
-            _by(_rank_group_column(), period, scope, person), list(vocab.RANK_GROUPS)
-        ),
+        by_role=complete(_tally(groups, 1), list(vocab.PERSON_ROLES)),
+        by_rank_group=complete(_tally(groups, 2), list(vocab.RANK_GROUPS)),
         by_category=complete(
             _by(CaseCategory.code, period, scope, (CaseCategory, CaseCategory.case_id == Case.id)),
             list(vocab.CATEGORIES),
@@ -123,12 +133,13 @@ def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
             list(vocab.PLATFORMS),
         ),
         by_force=complete(
-            _by(Force.code, period, scope, (Force, Force.id == Case.force_id)),
-            [f.code for f in forces],
+            {code_of[k]: v for k, v in _tally(groups, 3).items()}, [f.code for f in forces]
         ),
-        by_department=by_department,
+        by_department={
+            f"{force}/{code}": by_department_id.get(dept_id, 0) for dept_id, code, _, force in shown
+        },
         by_year=complete(
-            {period.year_key(int(y)): n for y, n in by_year_raw.items()}, period.years()
+            {period.year_key(int(y)): n for y, n in _tally(groups, 4).items()}, period.years()
         ),
         department_names={f"{force}/{code}": f"{name} ({force})" for _, code, name, force in shown},
         force_names={f.code: f.name for f in forces},
