@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint bench install assets clean
+.PHONY: run test lint bench assure install assets clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ lint: install
 test: lint
 	$(BIN)/python -m playwright --version >/dev/null
 	$(BIN)/pytest
+
+# The SPEC §11 measurements on SQLite and PostgreSQL; writes docs/performance.md (< 20 min).
+bench: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(BIN)/python bench/run.py
+
+# The assurance suite with its figures; writes docs/assurance.md. ASSURE_FULL=1 for the long run.
+assure: install
+	$(BIN)/pytest tests/assurance -q; status=$$?; \
+	$(BIN)/python tests/assurance/report.py; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules static/dist .pytest_cache .ruff_cache
