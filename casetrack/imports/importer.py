@@ -1,5 +1,8 @@
 """Two passes over the file: validate every row (nothing is written if anything is wrong),
-then insert the new cases in batches. Both passes stream, so memory stays bounded."""
+then insert the new cases in batches. Both passes stream, so memory stays bounded.
+
+Inserts go through the tables (SQLAlchemy Core executemany with RETURNING), not the ORM's
+bulk path, which falls back to one statement per row for some of these models."""
 
 from __future__ import annotations
 
@@ -269,7 +272,7 @@ class _Writer:
         self._insert_cases([r for r in rows if r.reference not in self.case_ids])
         person_ids = self._insert_people(rows)
         db.session.execute(
-            insert(Investigation),
+            insert(Investigation.__table__),
             [
                 {
                     "case_id": self.case_ids[r.reference],
@@ -289,7 +292,7 @@ class _Writer:
             return
         values = [self._case_values(r) for r in firsts]
         for new_id, reference in db.session.execute(
-            insert(Case).returning(Case.id, Case.reference), values
+            insert(Case.__table__).returning(Case.id, Case.reference), values
         ):
             self.case_ids[reference] = new_id
         self.cases_created += len(firsts)
@@ -303,10 +306,10 @@ class _Writer:
                 for code in getattr(r, attribute)
             ]
             if values:
-                db.session.execute(insert(model), values)
+                db.session.execute(insert(model.__table__), values)
         now = utcnow()
         db.session.execute(
-            insert(CaseEvent),
+            insert(CaseEvent.__table__),
             [
                 {
                     "case_id": self.case_ids[r.reference],
@@ -369,7 +372,7 @@ class _Writer:
         ]
         created: list[int] = []
         if to_create:
-            stmt = insert(Person).returning(Person.id, sort_by_parameter_order=True)
+            stmt = insert(Person.__table__).returning(Person.id, sort_by_parameter_order=True)
             result = db.session.execute(
                 stmt,
                 [
