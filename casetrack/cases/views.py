@@ -152,7 +152,11 @@ def index() -> ResponseReturnValue:
     departments = (
         current_user.departments
         if current_user.role == "standards_manager"
-        else [d for f in forces for d in f.departments]
+        else db.session.scalars(  # one query for every force, not one per force
+            select(Department)
+            .where(Department.force_id.in_([f.id for f in forces]))
+            .order_by(Department.name)
+        ).all()
     )
     form.department.choices = [("", "Any")] + [(str(d.id), d.label) for d in departments]
     valid = form.validate()

@@ -64,6 +64,7 @@ def import_cases(file: Path, dry_run: bool) -> None:
     progress = ProgressLine("Importing", checked.rows)
     summary = importer.execute(checked, f"cli:{getpass.getuser()}", progress=progress)
     db.session.commit()
+    importer.refresh_statistics()
     progress.done()
     click.echo(
         f"Imported {summary.cases_created:,} cases ({summary.investigations_created:,} "

@@ -417,6 +417,14 @@ class _Writer:
         db.session.flush()
 
 
+def refresh_statistics() -> None:
+    """After a bulk load, let the query planner see the new data (SQLite never gathers
+    statistics by itself, and without them it sorts whole tables for the case list)."""
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
 def iterate_problems(checked: Plan) -> Iterator[str]:
     for problem in checked.problems:
         yield str(problem)

@@ -120,6 +120,7 @@ def confirm() -> ResponseReturnValue:
         return redirect(url_for("imports.preview"))
     summary = importer.execute(checked, current_user.email, current_user.id, source_name=name)
     db.session.commit()
+    importer.refresh_statistics()
     path.unlink(missing_ok=True)
     session.pop(SESSION_KEY, None)
     flash(
