@@ -201,6 +201,8 @@ def main() -> None:
         for backend in ("sqlite", "postgresql"):
             results += bench_backend(backends, backend, scale, upload_file, out)
         FACTS["PostgreSQL"] = backends.server_version()
+    if report.checkout() != FACTS["Code measured"]:
+        FACTS["Code at the end of the run"] = report.checkout() + " (it changed during the run)"
     FACTS["Load average at end"] = report.load_average()
     FACTS["Benchmark run time"] = f"{elapsed_total() / 60:.1f} min"
     print("\n" + report.table(results, markdown=False) + "\n")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import AuthActions
 from sqlalchemy import func, select
 
 from casetrack.audit.models import AuditEvent
 from casetrack.auth.models import User
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
+from conftest import AuthActions
 
 
 def _count(model) -> int:

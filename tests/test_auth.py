@@ -6,13 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import TEST_PASSWORD, AuthActions, rule_url
 from sqlalchemy import select, update
 
 from casetrack.audit.models import AuditEvent
 from casetrack.auth.models import User, UserSession
 from casetrack.extensions import db
 from casetrack.timeutil import utcnow
+from conftest import TEST_PASSWORD, AuthActions, rule_url
 
 
 def _actions(app) -> AuthActions:
@@ -329,9 +329,8 @@ def test_security_headers(app, client) -> None:
 
 
 def test_cookie_flags_outside_development(app_config, make_user) -> None:
-    from conftest import IsolatedClient
-
     from casetrack import create_app
+    from conftest import IsolatedClient
 
     app_config["DEVELOPMENT"] = False
     production = create_app(app_config)

@@ -7,7 +7,6 @@ tried by every role against cases in each relationship to them.
 from __future__ import annotations
 
 import pytest
-from conftest import AuthActions, rule_url
 from flask import Flask
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from casetrack.auth.permissions import Permission, can, role_can
 from casetrack.cases.access import visible_cases
 from casetrack.cases.models import Case
 from casetrack.extensions import db
+from conftest import AuthActions, rule_url
 
 ROLES = ["standards_manager", "psd", "psd_head", "leadership", "admin"]
 

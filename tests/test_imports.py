@@ -269,9 +269,8 @@ def test_only_head_of_psd_imports_on_the_web(app, org, make_user, role) -> None:
 
 
 def test_web_import_preview_then_confirm(app, org, tmp_path, make_user) -> None:
-    from conftest import AuthActions
-
     from casetrack.audit.models import AuditEvent
+    from conftest import AuthActions
 
     head = make_user("psd_head", forces=[org])
     actions = AuthActions(app.test_client())

@@ -394,10 +394,10 @@ def test_renderer_fetches_nothing_from_markup_in_names(app, dataset, tmp_path) -
 
 @pytest.mark.parametrize("role", ["leadership", "psd", "psd_head", "standards_manager", "admin"])
 def test_report_page_and_downloads_by_role(app, dataset, make_user, role) -> None:
-    from conftest import AuthActions
     from sqlalchemy import select
 
     from casetrack.audit.models import AuditEvent
+    from conftest import AuthActions
 
     wmerc = dataset.forces[0]
     department = wmerc.departments[0]

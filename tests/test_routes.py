@@ -85,8 +85,9 @@ def _matrix(app: Flask) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize("role", ROLES, ids=[r or "anonymous" for r in ROLES])
 def test_role_route_matrix(app: Flask, role: str | None, sample_values, make_user, auth) -> None:
     """Every role × every route × every method: allowed exactly when the table says so."""
-    from conftest import AuthActions, rule_url
     from flask.testing import FlaskClient
+
+    from conftest import AuthActions, rule_url
 
     unexpected: list[str] = []
     for endpoint, rule_text, method in _matrix(app):

@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import _empty_tables, _migrate, base_config
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
+
+from conftest import _empty_tables, _migrate, base_config
 
 from .browser_helpers import LiveServer, check_accessibility, screenshot, sign_in
 
