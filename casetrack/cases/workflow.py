@@ -8,7 +8,7 @@ workflow can be read and tested on its own.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -170,7 +170,6 @@ class Refusal:
 @dataclass(frozen=True)
 class Allowed:
     new_state: State
-    notes: list[str] = field(default_factory=list)
 
 
 def side_for(action: Action, state: State) -> str:
