@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
 
 from casetrack.auth.access import PUBLIC, enforce_route_permission
 
@@ -21,8 +21,23 @@ def init_security(app: Flask) -> None:
 
     app.before_request(_make_nonce)
     app.before_request(enforce_route_permission)
+    app.before_request(_refuse_nul)
     app.after_request(_security_headers)
     app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
+
+
+def _refuse_nul() -> None:
+    """A NUL is never legitimate in a query or a form, and PostgreSQL text cannot hold one:
+    refuse the request (400) rather than fail in the database. Uploaded files are not form
+    values and are unaffected; the form is already parsed for the CSRF check."""
+    for source in (request.args, request.form):
+        for values in source.listvalues():
+            if any("\x00" in value for value in values):
+                abort(
+                    400,
+                    description="A field contained a NUL character, which cannot be stored. "
+                    "Nothing has been saved: remove it and try again.",
+                )
 
 
 def _make_nonce() -> None:

@@ -317,3 +317,47 @@ def test_web_import_limited_to_own_forces(app, org, tmp_path, make_user, make_fo
     )
     page = actions.client.get("/imports/preview").get_data(as_text=True)
     assert "WMP is not one of your forces" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "over"),
+    [
+        (b"<a>" + b"x" * 100 + b"</a>", False),
+        (b"x" * 1000, True),  # no tag at all
+        (b"<a>" + b"x" * 999, True),  # a run to the end
+        (b"<a>" + b"x" * 200 + b"<b>" + b"y" * 200 + b"</b>", False),
+        (b"<a>" + b"x" * 200 + b"<" + b"y" * 257 + b"<", True),  # crosses a chunk boundary
+        (b"<" + b"x" * 256 + b"<", False),  # exactly the limit
+        (b"<" + b"x" * 257 + b"<", True),
+    ],
+)
+def test_text_runs_are_measured_across_chunks(monkeypatch, data: bytes, over: bool) -> None:
+    from casetrack.imports import reader
+
+    monkeypatch.setattr(reader, "_CHUNK", 256)
+    assert reader._longest_run_over(io.BytesIO(data), 256) is over
+
+
+def test_xlsx_that_expands_too_far_is_refused_before_opening(org, tmp_path, monkeypatch) -> None:
+    """A decompression bomb: a small file whose one cell is bigger than any column takes."""
+    import zipfile
+
+    from casetrack.errors import DomainError
+    from casetrack.imports import reader
+
+    path = write_xlsx(tmp_path, write_csv(tmp_path, GOOD))
+    assert importer.plan(path).ok
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                cell = b'<row r="9"><c r="A9" t="inlineStr"><is><t>' + b"A" * (3 << 20)
+                data = data.replace(b"</sheetData>", cell + b"</t></is></c></row></sheetData>")
+            out.writestr(info, data)
+    assert bomb.stat().st_size < 50_000
+    with pytest.raises(DomainError, match="bomb.xlsx has a cell holding more than 1 MB"):
+        importer.plan(bomb)
+    monkeypatch.setattr(reader, "MAX_XLSX_EXPANDED", 1 << 20)
+    with pytest.raises(DomainError, match="bomb.xlsx is too large when opened"):
+        importer.plan(bomb)

@@ -48,7 +48,11 @@ def _failed(response: object) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A local path only. Browsers drop tabs and newlines from URLs, so "/\t/evil.example"
+    would become "//evil.example": any control character or space refuses the target."""
+    if not target or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in target):
+        return url_for("main.home")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("main.home")
 

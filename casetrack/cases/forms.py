@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -51,7 +52,8 @@ class VersionedForm(FlaskForm):
     version = HiddenField(validators=[InputRequired("The form is incomplete — reload the page")])
 
     def validate_version(self, field: HiddenField) -> None:
-        if not (field.data or "").isdigit():
+        # ASCII digits only (str.isdigit() accepts "²") and short enough for int() and the column
+        if not re.fullmatch(r"[0-9]{1,9}", field.data or ""):
             raise ValidationError("The form is incomplete — reload the page")
 
 

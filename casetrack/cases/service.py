@@ -184,6 +184,8 @@ def validate_concern(details: ConcernDetails) -> None:
         raise DomainError(
             "Content cannot have been posted after the concern was received", "content_posted_dates"
         )
+    if len("\n".join(d.isoformat() for d in details.content_posted_dates)) > 400:
+        raise DomainError("Enter at most 36 dates the content was posted", "content_posted_dates")
     if not details.summary.strip():
         raise DomainError("Enter a summary of the concern", "summary")
     if not details.categories:

@@ -59,7 +59,7 @@ class EvidenceItem(db.Model):
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    withdrawn_by_name: Mapped[str | None] = mapped_column(String(254))
+    withdrawn_by_name: Mapped[str | None] = mapped_column(String(400))
     last_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_verified_ok: Mapped[bool | None] = mapped_column(Boolean)
 
@@ -88,7 +88,7 @@ class CustodyEvent(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(Integer)
-    actor_name: Mapped[str] = mapped_column(String(254))
+    actor_name: Mapped[str] = mapped_column(String(400))
     action: Mapped[str] = mapped_column(String(32))
     sha256: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -106,6 +106,6 @@ class EvidenceCorrection(db.Model):
     new_value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    actor_name: Mapped[str] = mapped_column(String(254))
+    actor_name: Mapped[str] = mapped_column(String(400))
 
     item: Mapped[EvidenceItem] = relationship(back_populates="corrections")

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from casetrack.errors import DomainError
+
+# An XLSX is a ZIP, and a small one can expand to gigabytes when opened (a decompression bomb).
+# openpyxl streams the sheet but holds each cell's text, and the shared-strings table, whole;
+# so the check bounds all three before openpyxl sees the file. A 20,000-row export is about
+# 20 MB expanded, with about 5 MB of shared strings and cells of a few KB.
+MAX_XLSX_EXPANDED = 256 * 1024 * 1024
+MAX_XLSX_SHARED_STRINGS = 64 * 1024 * 1024
+MAX_XLSX_TEXT_RUN = 1024 * 1024  # text between two XML tags; no column holds 1 MB
+_CHUNK = 1024 * 1024  # not smaller than MAX_XLSX_TEXT_RUN (see _longest_run_over)
 
 Row = tuple[int, dict[str, str]]  # (line number in the file, column → text)
 
@@ -93,9 +103,56 @@ def _pad(header: list[str], values: list[str]) -> dict[str, str]:
     return row
 
 
+def _check_xlsx_expansion(path: Path) -> None:
+    """Refuse a workbook that would expand too far in memory. zipfile never inflates a member
+    beyond its declared size, so lying headers cannot get past the size checks; the text runs
+    are measured by streaming each XML member in 1 MB chunks."""
+    too_big = f"{path.name} is too large when opened: save it as CSV or split it into smaller files"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if sum(member.file_size for member in members) > MAX_XLSX_EXPANDED:
+                raise DomainError(f"{too_big} (over {MAX_XLSX_EXPANDED >> 20} MB)")
+            for member in members:
+                if member.filename.endswith("sharedStrings.xml") and (
+                    member.file_size > MAX_XLSX_SHARED_STRINGS
+                ):
+                    raise DomainError(
+                        f"{too_big} (over {MAX_XLSX_SHARED_STRINGS >> 20} MB of text)"
+                    )
+                if member.filename.endswith(".xml") and member.file_size > MAX_XLSX_TEXT_RUN:
+                    with archive.open(member) as stream:
+                        if _longest_run_over(stream, MAX_XLSX_TEXT_RUN):
+                            raise DomainError(
+                                f"{path.name} has a cell holding more than "
+                                f"{MAX_XLSX_TEXT_RUN >> 20} MB of text: no column takes that much"
+                            )
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise DomainError(f"{path.name} is not a readable XLSX workbook ({error})") from None
+
+
+def _longest_run_over(stream: Any, limit: int) -> bool:
+    """Whether the stream holds more than `limit` bytes without a '<'. A run longer than one
+    chunk must cross a chunk boundary, so only the runs at the chunks' ends are followed."""
+    run = 0
+    while chunk := stream.read(_CHUNK):
+        first = chunk.find(b"<")
+        if first == -1:
+            run += len(chunk)
+        else:
+            run += first
+            if run > limit:
+                return True
+            run = len(chunk) - chunk.rfind(b"<") - 1
+        if run > limit:
+            return True
+    return False
+
+
 def _xlsx_rows(path: Path) -> tuple[list[str], Rows]:
     from openpyxl import load_workbook
 
+    _check_xlsx_expansion(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 (openpyxl raises many kinds for a bad file)

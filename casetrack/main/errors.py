@@ -65,7 +65,9 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
-        return _page(error.code or 500)
+        # A description given at abort() explains this failure; Werkzeug's generic one does not.
+        own = error.description if error.description != type(error).description else None
+        return _page(error.code or 500, body=own)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:

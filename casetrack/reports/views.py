@@ -65,6 +65,8 @@ def _period(form: ReportForm) -> Period | None:
         if form.date_from.errors or form.date_to.errors:
             return None
         return Period(start, end, "financial")
+    if form.year.errors:  # not one of the years offered (e.g. ?year=-1): shown with the rest
+        return None
     year = form.year.data or today().year
     return financial_year(year) if form.basis.data == "financial" else calendar_year(year)
 

@@ -53,7 +53,7 @@ def register(
     return FINDINGS[key]
 
 
-def finding(key: str, *, open_: bool = True) -> Any:
+def finding(key: str, *, open_: bool = False) -> Any:
     """Decorator for a finding's regression test: marks it, and xfails it while it is open."""
     item = FINDINGS[key]
 
