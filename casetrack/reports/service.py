@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, distinct, extract, func, select
+from sqlalchemy import Select, case, distinct, extract, func, literal, select, union_all
 
 from casetrack import vocab
 from casetrack.cases.models import Case, CaseCategory, CasePlatform, Investigation, Person
@@ -36,73 +36,89 @@ def _where(period: Period, scope: Scope) -> list[Any]:
     return conditions
 
 
-def _grouped(stmt: Select) -> dict[Any, int]:
-    return {key: count for key, count in db.session.execute(stmt)}
+def _report_year(period: Period) -> Any:
+    """The report year of a case's received date, computed in the database: the financial
+    year starts on 1 April, so January to March belong to the year before."""
+    year = extract("year", Case.received_date)
+    if period.year_basis != "financial":
+        return year
+    return year - case((extract("month", Case.received_date) < 4, 1), else_=0)
 
 
-def _by(
-    column: Any, period: Period, scope: Scope, *joins: Any, extra: Sequence[Any] = ()
-) -> dict[Any, int]:
-    stmt = (
-        select(column, func.count(Investigation.id))
+def _investigations(period: Period, scope: Scope) -> Select:
+    return (
+        select()
         .select_from(Investigation)
         .join(Case, Case.id == Investigation.case_id)
+        .where(*_where(period, scope))
     )
-    for target, on in joins:
-        stmt = stmt.join(target, on)
-    stmt = stmt.where(and_(*_where(period, scope), *extra)).group_by(column)
-    return _grouped(stmt)
 
 
-def _tally(rows: Any, key: int) -> dict[Any, int]:
-    """Sum the counts (last column) of grouped rows by one of their columns."""
+def _subject_groups(period: Period, scope: Scope) -> list[tuple[Any, ...]]:
+    """(outcome, role, rank group, count): a few hundred groups at most."""
+    columns = (Investigation.outcome, Person.role, Person.rank)
+    stmt = (
+        _investigations(period, scope)
+        .add_columns(*columns, func.count())
+        .join(Person, Person.id == Investigation.person_id)
+        .group_by(*columns)
+    )
+    return [
+        (outcome, role, vocab.rank_group(role, rank), int(count))
+        for outcome, role, rank, count in db.session.execute(stmt)
+    ]
+
+
+def _place_groups(period: Period, scope: Scope) -> list[tuple[Any, ...]]:
+    """(force id, department id, report year, investigations, cases): a case has one force,
+    one department and one received date, so distinct cases add up across these groups."""
+    year = _report_year(period)
+    stmt = (
+        _investigations(period, scope)
+        .add_columns(
+            Case.force_id,
+            Case.department_id,
+            year,
+            func.count(),
+            func.count(distinct(Case.id)),
+        )
+        .group_by(Case.force_id, Case.department_id, year)
+    )
+    return [(f, d, int(y), int(n), int(c)) for f, d, y, n, c in db.session.execute(stmt)]
+
+
+def _code_groups(period: Period, scope: Scope) -> dict[str, dict[str, int]]:
+    """Investigations per category and per platform (a case may have several of each), in
+    one round trip."""
+    parts = [
+        _investigations(period, scope)
+        .add_columns(literal(name).label("kind"), model.code, func.count())
+        .join(model, model.case_id == Case.id)
+        .group_by(model.code)
+        for name, model in (("category", CaseCategory), ("platform", CasePlatform))
+    ]
+    found: dict[str, dict[str, int]] = {"category": {}, "platform": {}}
+    for kind, code, count in db.session.execute(union_all(*parts)):
+        found[kind][code] = int(count)
+    return found
+
+
+def _tally(rows: Any, key: int, value: int = -1) -> dict[Any, int]:
+    """Sum one count column of grouped rows by one of their columns."""
     totals: dict[Any, int] = {}
     for row in rows:
-        totals[row[key]] = totals.get(row[key], 0) + int(row[-1])
+        totals[row[key]] = totals.get(row[key], 0) + int(row[value])
     return totals
 
 
-def _investigation_groups(period: Period, scope: Scope) -> list[tuple[Any, ...]]:
-    """One grouped pass over the period's investigations by outcome, role, rank, force, year
-    and month; every investigation-level breakdown is a sum over these few thousand groups.
-    Plain columns only, so PostgreSQL and SQLite group them identically. Returns rows of
-    (outcome, role, rank group, force id, report year, count)."""
-    year, month = extract("year", Case.received_date), extract("month", Case.received_date)
-    columns = (Investigation.outcome, Person.role, Person.rank, Case.force_id, year, month)
-    stmt = (
-        select(*columns, func.count(Investigation.id))
-        .select_from(Investigation)
-        .join(Case, Case.id == Investigation.case_id)
-        .join(Person, Person.id == Investigation.person_id)
-        .where(*_where(period, scope))
-        .group_by(*columns)
-    )
-    rows = []
-    for outcome, role, rank, force_id, y, m, count in db.session.execute(stmt):
-        y, m = int(y), int(m)
-        report_year = y - 1 if period.year_basis == "financial" and m < 4 else y
-        rows.append((outcome, role, vocab.rank_group(role, rank), force_id, report_year, count))
-    return rows
-
-
-def _department_groups(period: Period, scope: Scope) -> list[Any]:
-    """Per department: investigations and distinct cases (a case has one department)."""
-    stmt = (
-        select(Case.department_id, func.count(distinct(Case.id)), func.count(Investigation.id))
-        .select_from(Investigation)
-        .join(Case, Case.id == Investigation.case_id)
-        .where(*_where(period, scope))
-        .group_by(Case.department_id)
-    )
-    return list(db.session.execute(stmt))
-
-
 def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
-    groups = _investigation_groups(period, scope)
-    by_outcome_all = _tally(groups, 0)
+    """Four grouped queries; every figure is a sum over their groups."""
+    subjects = _subject_groups(period, scope)
+    places = _place_groups(period, scope)
+    codes = _code_groups(period, scope)
+    by_outcome_all = _tally(subjects, 0)
     forces = sorted(scope.forces, key=lambda f: f.code)
     code_of = {f.id: f.code for f in forces}
-    by_department_rows = _department_groups(period, scope)
     departments = db.session.execute(
         select(Department.id, Department.code, Department.name, Force.code)
         .join(Force)
@@ -112,34 +128,28 @@ def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
     shown = [
         row for row in departments if scope.department_ids is None or row[0] in scope.department_ids
     ]
-    by_department_id = {row[0]: int(row[2]) for row in by_department_rows}
+    by_department_id = _tally(places, 1, 3)
     by_outcome = complete({k: v for k, v in by_outcome_all.items() if k}, list(vocab.OUTCOMES))
     return OutcomeFigures(
         period=period,
         forces=[f.code for f in forces],
-        total_investigations=sum(int(row[-1]) for row in groups),
-        total_cases=sum(int(row[1]) for row in by_department_rows),
+        total_investigations=sum(row[-1] for row in subjects),
+        total_cases=sum(row[4] for row in places),
         open_investigations=by_outcome_all.get(None, 0),
         by_outcome=by_outcome,
         by_outcome_group=outcome_groups(by_outcome),
-        by_role=complete(_tally(groups, 1), list(vocab.PERSON_ROLES)),
-        by_rank_group=complete(_tally(groups, 2), list(vocab.RANK_GROUPS)),
-        by_category=complete(
-            _by(CaseCategory.code, period, scope, (CaseCategory, CaseCategory.case_id == Case.id)),
-            list(vocab.CATEGORIES),
-        ),
-        by_platform=complete(
-            _by(CasePlatform.code, period, scope, (CasePlatform, CasePlatform.case_id == Case.id)),
-            list(vocab.PLATFORMS),
-        ),
+        by_role=complete(_tally(subjects, 1), list(vocab.PERSON_ROLES)),
+        by_rank_group=complete(_tally(subjects, 2), list(vocab.RANK_GROUPS)),
+        by_category=complete(codes["category"], list(vocab.CATEGORIES)),
+        by_platform=complete(codes["platform"], list(vocab.PLATFORMS)),
         by_force=complete(
-            {code_of[k]: v for k, v in _tally(groups, 3).items()}, [f.code for f in forces]
+            {code_of[k]: v for k, v in _tally(places, 0, 3).items()}, [f.code for f in forces]
         ),
         by_department={
             f"{force}/{code}": by_department_id.get(dept_id, 0) for dept_id, code, _, force in shown
         },
         by_year=complete(
-            {period.year_key(int(y)): n for y, n in _tally(groups, 4).items()}, period.years()
+            {period.year_key(y): n for y, n in _tally(places, 2, 3).items()}, period.years()
         ),
         department_names={f"{force}/{code}": f"{name} ({force})" for _, code, name, force in shown},
         force_names={f.code: f.name for f in forces},
