@@ -8,6 +8,7 @@ import re
 import socket
 import threading
 from datetime import date
+from xml.etree import ElementTree
 
 import pytest
 from pypdf import PdfReader
@@ -390,6 +391,88 @@ def test_renderer_fetches_nothing_from_markup_in_names(app, dataset, tmp_path) -
         assert locked.fetch("casetrack:/static/src/favicon.svg").read().startswith(b"<svg")
     finally:
         listener.stop()
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _chart_parts(svg: str) -> tuple[ElementTree.Element, list[str]]:
+    """The parsed chart and the text of its <text> elements, after checking it refers to
+    nothing outside itself and draws its words as text, not as outlines."""
+    root = ElementTree.fromstring(svg)  # noqa: S314 - our own markup, not user input
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    tags = {element.tag.removeprefix(SVG) for element in root.iter()}
+    assert tags <= {"svg", "title", "desc", "g", "text", "rect", "line"}, tags
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            assert "href" not in name, (element.tag, name)
+            assert "url(" not in value and "//" not in value.replace(SVG[1:-1], ""), value
+    title_id, desc_id = root.get("aria-labelledby", "").split()
+    assert root.find(f"{SVG}title").get("id") == title_id
+    assert root.find(f"{SVG}desc").get("id") == desc_id
+    return root, [element.text or "" for element in root.iter(f"{SVG}text")]
+
+
+def test_charts_are_svg_with_the_figures_as_text(dataset) -> None:
+    from casetrack.reports.pdf import BRAND, charts
+
+    period = Period(date(2012, 4, 1), date(2015, 3, 31), "financial")
+    figures = outcome_figures(period, dataset)
+    drawn = charts(figures, suppressed=False)
+    assert list(drawn) == ["outcome_groups", "by_year", "by_category"]
+    ids = []
+    for key, counts in (
+        ("outcome_groups", figures.by_outcome_group),
+        ("by_year", figures.by_year),
+        ("by_category", {c: n for c, n in figures.by_category.items() if n}),
+    ):
+        root, texts = _chart_parts(drawn[key])
+        ids += [root.find(f"{SVG}title").get("id"), root.find(f"{SVG}desc").get("id")]
+        values = [text for text in texts if text.isdigit()]
+        assert sorted(map(int, values)) == sorted(counts.values()), key
+        bars = list(root.iter(f"{SVG}rect"))
+        assert len(bars) == sum(1 for n in counts.values() if n)
+        assert {bar.get("fill") for bar in bars} <= {BRAND}
+        description = root.find(f"{SVG}desc").text or ""
+        for value in counts.values():
+            assert f": {value}" in description
+    assert len(ids) == len(set(ids))  # unique in the document
+    _, texts = _chart_parts(drawn["by_year"])
+    assert {"2012/13", "2013/14", "2014/15"} <= set(texts)
+    _, texts = _chart_parts(drawn["by_category"])
+    assert "Harassment, bullying or intimidation" in texts
+
+
+def test_charts_in_publication_mode_hide_one_to_four(dataset) -> None:
+    from casetrack.reports.pdf import charts
+
+    figures = outcome_figures(financial_year(2013), dataset)
+    root, texts = _chart_parts(charts(figures, suppressed=True)["outcome_groups"])
+    counts = figures.by_outcome_group
+    assert counts == {"no_action": 1, "learning": 1, "warning": 1, "left_service": 1}
+    assert texts.count("*") == 4 and not [text for text in texts if text.isdigit()]
+    assert "* a number from 1 to 4, not shown" in texts
+    description = root.find(f"{SVG}desc").text or ""
+    assert description.count(": a number from 1 to 4, not shown") == 4
+    assert not re.search(r"\d", description.replace("from 1 to 4", ""))
+    assert not list(root.iter(f"{SVG}rect"))  # every group here is 0 or hidden
+
+
+def test_chart_text_is_real_text_in_the_pdf(app) -> None:
+    from casetrack.reports.pdf import bar_chart, render_pdf
+
+    chart = bar_chart(
+        "t",
+        ["Written warning, final written warning or reduction in rank", "A & <b>"],
+        [48475, 7],
+        "A <chart> & its title",
+        suppressed=False,
+    )
+    pdf, fetcher = render_pdf(f"<p>x</p>{chart}", app.static_folder)
+    text = " ".join(" ".join(_pdf_text(pdf)).split())
+    for words in ("A <chart> & its title", "48475", "A & <b>", "reduction in rank"):
+        assert words in text
+    assert fetcher.refused == []
 
 
 @pytest.mark.parametrize("role", ["leadership", "psd", "psd_head", "standards_manager", "admin"])
