@@ -361,3 +361,18 @@ def test_xlsx_that_expands_too_far_is_refused_before_opening(org, tmp_path, monk
     monkeypatch.setattr(reader, "MAX_XLSX_EXPANDED", 1 << 20)
     with pytest.raises(DomainError, match="bomb.xlsx is too large when opened"):
         importer.plan(bomb)
+
+
+def test_case_plans_are_packed_without_losing_anything() -> None:
+    from datetime import date
+
+    from casetrack.imports.importer import FINGERPRINT_SIZE, CasePlan, CasePlans
+
+    plans = CasePlans()
+    first = CasePlan(7, bytes(range(FINGERPRINT_SIZE)))
+    plans.put("WMP-2014-00007", first)
+    assert plans["WMP-2014-00007"] == first and plans.get("nope") is None
+    later = CasePlan(2**31, b"\xff" * FINGERPRINT_SIZE, 3, date(2014, 9, 12), b"s" * 24, 2**40)
+    plans.put("HIST/77", later)
+    assert plans["HIST/77"] == later
+    assert list(plans) == ["WMP-2014-00007", "HIST/77"] and len(plans) == 2

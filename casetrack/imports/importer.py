@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+import struct
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -50,20 +51,78 @@ OUR_REFERENCE = re.compile(r"^([A-Z][A-Z0-9_]{1,15})-(\d{4})-(\d{5})$")
 Progress = Callable[[int], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class CasePlan:
+    """What pass 1 remembers of one reference. Pass 2 adds the id of the case it inserts."""
+
     first_line: int
-    fingerprint: tuple[int, ...]
+    fingerprint: bytes  # 4 bytes of hash per case column, compared column by column
     open_rows: int = 0
     last_outcome: date | None = None
-    subjects: set[str] = field(default_factory=set)
+    subjects: bytes = b""  # 8 bytes of hash per staff number seen (no two are the same)
+    case_id: int | None = None
+
+    _HEAD = struct.Struct("<IIiq")  # first line, open rows, last outcome (ordinal), case id
+
+    def pack(self) -> bytes:
+        outcome = self.last_outcome.toordinal() if self.last_outcome else 0
+        head = self._HEAD.pack(self.first_line, self.open_rows, outcome, self.case_id or 0)
+        return head + self.fingerprint + self.subjects
+
+    @classmethod
+    def unpack(cls, packed: bytes) -> CasePlan:
+        line, open_rows, outcome, case_id = cls._HEAD.unpack_from(packed)
+        split = cls._HEAD.size + FINGERPRINT_SIZE
+        return cls(
+            line,
+            packed[cls._HEAD.size : split],
+            open_rows,
+            date.fromordinal(outcome) if outcome else None,
+            packed[split:],
+            case_id or None,
+        )
+
+
+FINGERPRINT_SIZE = 4 * len(CASE_COLUMNS)
+
+
+def _fingerprint(values: Iterable[str]) -> bytes:
+    return b"".join((hash(value) & 0xFFFFFFFF).to_bytes(4, "little") for value in values)
+
+
+class CasePlans:
+    """Reference → CasePlan, one per case in the file, so memory grows with the file: each is
+    kept packed in one bytes object (about 200 bytes with its key, a third of a dataclass).
+    Read with plans[ref] / plans.get(ref); store changes back with plans.put(ref, plan)."""
+
+    def __init__(self) -> None:
+        self._packed: dict[str, bytes] = {}
+
+    def __contains__(self, reference: object) -> bool:
+        return reference in self._packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __getitem__(self, reference: str) -> CasePlan:
+        return CasePlan.unpack(self._packed[reference])
+
+    def get(self, reference: str) -> CasePlan | None:
+        packed = self._packed.get(reference)
+        return None if packed is None else CasePlan.unpack(packed)
+
+    def put(self, reference: str, plan: CasePlan) -> None:
+        self._packed[reference] = plan.pack()
 
 
 @dataclass
 class Plan:
     path: Path
     rows: int = 0
-    cases: dict[str, CasePlan] = field(default_factory=dict)
+    cases: CasePlans = field(default_factory=CasePlans)
     existing: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
@@ -128,15 +187,15 @@ def _add_to_plan(
             Problem(row.line, "force", f"{row.force} is not one of your forces")
         )
         return
-    fingerprint = tuple(hash(value) for value in row.case_fields())
+    fingerprint = _fingerprint(row.case_fields())
     case = result.cases.get(row.reference)
     if case is None:
-        case = result.cases[row.reference] = CasePlan(row.line, fingerprint)
+        case = CasePlan(row.line, fingerprint)
     elif case.fingerprint != fingerprint:
         differing = [
             name
-            for name, a, b in zip(CASE_COLUMNS, case.fingerprint, fingerprint, strict=True)
-            if a != b
+            for i, name in enumerate(CASE_COLUMNS)
+            if case.fingerprint[4 * i : 4 * i + 4] != fingerprint[4 * i : 4 * i + 4]
         ]
         for column in differing:
             checker.problems.append(
@@ -149,7 +208,8 @@ def _add_to_plan(
             )
         return
     if row.subject_number:
-        if row.subject_number in case.subjects:
+        seen = (hash(row.subject_number) & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little")
+        if any(case.subjects[i : i + 8] == seen for i in range(0, len(case.subjects), 8)):
             checker.problems.append(
                 Problem(
                     row.line,
@@ -158,11 +218,12 @@ def _add_to_plan(
                 )
             )
             return
-        case.subjects.add(row.subject_number)
+        case.subjects += seen
     if row.outcome is None:
         case.open_rows += 1
     elif case.last_outcome is None or row.outcome_date > case.last_outcome:  # type: ignore[operator]
         case.last_outcome = row.outcome_date
+    result.cases.put(row.reference, case)
 
 
 def _existing_references(references: list[str]) -> set[str]:
@@ -191,6 +252,11 @@ def execute(
     """Pass 2: insert the new cases (never commits; the caller commits once)."""
     if not checked.ok:
         raise DomainError(f"{len(checked.problems)} problem(s) in the file: nothing imported")
+    for reference in checked.cases:  # a plan may be executed again after a rollback
+        case = checked.cases[reference]
+        if case.case_id is not None:
+            case.case_id = None
+            checked.cases.put(reference, case)
     writer = _Writer(checked, actor_name, actor_id, source_name or checked.path.name)
     _, rows = open_rows(checked.path)
     with rows:
@@ -240,22 +306,26 @@ class _Writer:
             )
         }
         self.checker = RowChecker(departments, today())
-        self.case_ids: dict[str, int] = {}
-        self.people = self._known_people()
         self.pending: list[ImportRow] = []
         self.cases_created = self.investigations_created = self.people_created = 0
         self.counters: dict[tuple[int, int], int] = {}
 
-    def _known_people(self) -> dict[tuple[int, str], int]:
-        force_ids = [f.id for f in self.forces.values()]
-        return {
-            (force_id, number): person_id
-            for person_id, force_id, number in db.session.execute(
-                select(Person.id, Person.force_id, Person.staff_number).where(
-                    Person.force_id.in_(force_ids), Person.staff_number.is_not(None)
+    def _known_people(self, rows: list[ImportRow]) -> dict[tuple[int, str], int]:
+        """The workforce records this batch's subjects match (looked up per batch, so memory
+        does not grow with the file; people created by earlier batches are found too)."""
+        wanted: dict[int, set[str]] = {}
+        for r in rows:
+            if r.subject_number:
+                wanted.setdefault(self.forces[r.force].id, set()).add(r.subject_number)
+        known: dict[tuple[int, str], int] = {}
+        for force_id, numbers in wanted.items():
+            for person_id, number in db.session.execute(
+                select(Person.id, Person.staff_number).where(
+                    Person.force_id == force_id, Person.staff_number.in_(sorted(numbers))
                 )
-            )
-        }
+            ):
+                known[(force_id, number)] = person_id
+        return known
 
     def add(self, line: int, raw: dict[str, str]) -> None:
         row = self.checker.check(line, raw)
@@ -269,13 +339,13 @@ class _Writer:
         if not self.pending:
             return
         rows, self.pending = self.pending, []
-        self._insert_cases([r for r in rows if r.reference not in self.case_ids])
+        self._insert_cases([r for r in rows if self.plan.cases[r.reference].case_id is None])
         person_ids = self._insert_people(rows)
         db.session.execute(
             insert(Investigation.__table__),
             [
                 {
-                    "case_id": self.case_ids[r.reference],
+                    "case_id": self.plan.cases[r.reference].case_id,
                     "person_id": person_ids[i],
                     "severity": r.severity or "not_assessed",
                     "outcome": r.outcome,
@@ -294,14 +364,16 @@ class _Writer:
         for new_id, reference in db.session.execute(
             insert(Case.__table__).returning(Case.id, Case.reference), values
         ):
-            self.case_ids[reference] = new_id
+            case = self.plan.cases[reference]
+            case.case_id = new_id
+            self.plan.cases.put(reference, case)
         self.cases_created += len(firsts)
         for r in firsts:
             self._remember_counter(r)
         codes = [(CaseCategory, "categories"), (CasePlatform, "platforms")]
         for model, attribute in codes:
             values = [
-                {"case_id": self.case_ids[r.reference], "code": code}
+                {"case_id": self.plan.cases[r.reference].case_id, "code": code}
                 for r in firsts
                 for code in getattr(r, attribute)
             ]
@@ -312,7 +384,7 @@ class _Writer:
             insert(CaseEvent.__table__),
             [
                 {
-                    "case_id": self.case_ids[r.reference],
+                    "case_id": self.plan.cases[r.reference].case_id,
                     "at": now,
                     "actor_id": self.actor_id,
                     "actor_name": self.actor_name,
@@ -359,13 +431,14 @@ class _Writer:
 
     def _insert_people(self, rows: list[ImportRow]) -> list[int]:
         """Match subjects by force and staff number; create the ones not known yet."""
+        people = self._known_people(rows)
         new: dict[tuple[int, str], ImportRow] = {}
         anonymous: list[int] = []
         for i, r in enumerate(rows):
             key = (self.forces[r.force].id, r.subject_number or "")
             if not r.subject_number:
                 anonymous.append(i)
-            elif key not in self.people and key not in new:
+            elif key not in people and key not in new:
                 new[key] = r
         to_create = [(key, r) for key, r in new.items()] + [
             ((self.forces[rows[i].force].id, ""), rows[i]) for i in anonymous
@@ -391,12 +464,12 @@ class _Writer:
             created = [row[0] for row in result]
             self.people_created += len(created)
         for (key, _r), person_id in zip(to_create[: len(new)], created, strict=False):
-            self.people[key] = person_id
+            people[key] = person_id
         anonymous_ids = dict(zip(anonymous, created[len(new) :], strict=True))
         return [
             anonymous_ids[i]
             if i in anonymous_ids
-            else self.people[(self.forces[r.force].id, r.subject_number or "")]
+            else people[(self.forces[r.force].id, r.subject_number or "")]
             for i, r in enumerate(rows)
         ]
 
