@@ -26,11 +26,27 @@ from casetrack.org.models import Department, Force
 from casetrack.timeutil import utcnow
 
 
+def search_index(name: str, *columns: str) -> Index:
+    """For the case list's substring search (ILIKE '%text%'). On PostgreSQL a trigram GIN index
+    (pg_trgm; migration 0005 creates it only if the extension can be installed); on SQLite a
+    plain index, which the search reads instead of the whole table (it holds every column the
+    search tests)."""
+    return Index(
+        name,
+        *columns,
+        postgresql_using="gin",
+        postgresql_ops=dict.fromkeys(columns, "gin_trgm_ops"),
+    )
+
+
 class Person(db.Model):
     """A member of the workforce who is (or may become) the subject of a concern."""
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("force_id", "staff_number"),)
+    __table_args__ = (
+        UniqueConstraint("force_id", "staff_number"),
+        search_index("ix_people_search", "name", "staff_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"), index=True)
@@ -92,9 +108,11 @@ class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_force_state_received", "force_id", "state", "received_date"),
+        Index("ix_cases_force_received", "force_id", "received_date", "id"),
         Index("ix_cases_department_received", "department_id", "received_date"),
         Index("ix_cases_received_id", "received_date", "id"),
         Index("ix_cases_investigator_state", "investigator_id", "state"),
+        search_index("ix_cases_search", "reference", "summary"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

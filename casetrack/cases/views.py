@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from casetrack import vocab
@@ -17,7 +18,7 @@ from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission, can
 from casetrack.cases import forms as case_forms
 from casetrack.cases import service
-from casetrack.cases.models import Case, Person
+from casetrack.cases.models import Case, Investigation, Person
 from casetrack.cases.queries import CaseFilters, case_page
 from casetrack.cases.workflow import (
     ACTION_DONE,
@@ -40,8 +41,20 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
 def load_case(case_id: int) -> Case:
-    """The case, if this user may see it; otherwise 404 (existence is not revealed)."""
-    case = db.session.get(Case, case_id)
+    """The case, if this user may see it; otherwise 404 (existence is not revealed).
+
+    Its subjects come with it in one query each for investigations, people and standards (the
+    access rule needs the people, the case pages show the standards), not two per subject.
+    """
+    subjects = selectinload(Case.investigations)
+    case = db.session.get(
+        Case,
+        case_id,
+        options=[
+            subjects.selectinload(Investigation.person),
+            subjects.selectinload(Investigation.standard_rows),
+        ],
+    )
     if case is None:
         abort(404)
     if not can(current_user, Permission.CASE_VIEW, case):
