@@ -108,7 +108,10 @@ class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_force_state_received", "force_id", "state", "received_date"),
-        Index("ix_cases_force_received", "force_id", "received_date", "id"),
+        # state and department too, so the statistics read no case rows (migration 0006)
+        Index(
+            "ix_cases_force_received", "force_id", "received_date", "id", "state", "department_id"
+        ),
         Index("ix_cases_department_received", "department_id", "received_date"),
         Index("ix_cases_received_id", "received_date", "id"),
         Index("ix_cases_investigator_state", "investigator_id", "state"),
@@ -191,10 +194,12 @@ class Investigation(db.Model):
     __table_args__ = (
         UniqueConstraint("case_id", "person_id"),
         Index("ix_investigations_outcome", "outcome"),
+        # covers the statistics' joins: case → its subjects' outcomes (migration 0006)
+        Index("ix_investigations_case_id", "case_id", "outcome", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     severity: Mapped[str] = mapped_column(String(24), default="not_assessed")
     outcome: Mapped[str | None] = mapped_column(String(32))
