@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, distinct, extract, func, literal, select, union_all
+from sqlalchemy import Select, case, distinct, extract, func, select
 
 from casetrack import vocab
 from casetrack.cases.models import Case, CaseCategory, CasePlatform, Investigation, Person
@@ -54,53 +56,71 @@ def _investigations(period: Period, scope: Scope) -> Select:
     )
 
 
-def _subject_groups(period: Period, scope: Scope) -> list[tuple[Any, ...]]:
-    """(outcome, role, rank group, count): a few hundred groups at most."""
-    columns = (Investigation.outcome, Person.role, Person.rank)
-    stmt = (
-        _investigations(period, scope)
-        .add_columns(*columns, func.count())
-        .join(Person, Person.id == Investigation.person_id)
-        .group_by(*columns)
-    )
-    return [
-        (outcome, role, vocab.rank_group(role, rank), int(count))
-        for outcome, role, rank, count in db.session.execute(stmt)
-    ]
-
-
-def _place_groups(period: Period, scope: Scope) -> list[tuple[Any, ...]]:
-    """(force id, department id, report year, investigations, cases): a case has one force,
-    one department and one received date, so distinct cases add up across these groups."""
+def _queries(period: Period, scope: Scope) -> dict[str, Select]:
+    """The four grouped queries every figure is summed from (a few thousand rows in all).
+    subjects: (outcome, role, rank, n); places: (force id, department id, report year,
+    investigations, cases) — a case has one force, department and received date, so distinct
+    cases add up across these groups; category / platform: (code, n)."""
+    subject_columns = (Investigation.outcome, Person.role, Person.rank)
     year = _report_year(period)
-    stmt = (
-        _investigations(period, scope)
+    queries = {
+        "subjects": _investigations(period, scope)
+        .add_columns(*subject_columns, func.count())
+        .join(Person, Person.id == Investigation.person_id)
+        .group_by(*subject_columns),
+        "places": _investigations(period, scope)
         .add_columns(
-            Case.force_id,
-            Case.department_id,
-            year,
-            func.count(),
-            func.count(distinct(Case.id)),
+            Case.force_id, Case.department_id, year, func.count(), func.count(distinct(Case.id))
         )
-        .group_by(Case.force_id, Case.department_id, year)
-    )
-    return [(f, d, int(y), int(n), int(c)) for f, d, y, n, c in db.session.execute(stmt)]
+        .group_by(Case.force_id, Case.department_id, year),
+    }
+    for name, model in (("category", CaseCategory), ("platform", CasePlatform)):
+        queries[name] = (
+            _investigations(period, scope)
+            .add_columns(model.code, func.count())
+            .join(model, model.case_id == Case.id)
+            .group_by(model.code)
+        )
+    return queries
 
 
-def _code_groups(period: Period, scope: Scope) -> dict[str, dict[str, int]]:
-    """Investigations per category and per platform (a case may have several of each), in
-    one round trip."""
-    parts = [
-        _investigations(period, scope)
-        .add_columns(literal(name).label("kind"), model.code, func.count())
-        .join(model, model.case_id == Case.id)
-        .group_by(model.code)
-        for name, model in (("category", CaseCategory), ("platform", CasePlatform))
-    ]
-    found: dict[str, dict[str, int]] = {"category": {}, "platform": {}}
-    for kind, code, count in db.session.execute(union_all(*parts)):
-        found[kind][code] = int(count)
-    return found
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f-]{1,64}")
+
+
+def _run_together(queries: dict[str, Select]) -> dict[str, list[Any]]:
+    """Run independent read-only queries at the same time, each on a connection of its own
+    (the database does the work; the GIL is released while it does), so the figures take as
+    long as the slowest query rather than all four. On PostgreSQL every query reads the same
+    snapshot (pg_export_snapshot), so the figures agree with each other even while cases are
+    being written; SQLite readers each see the last commit when they start."""
+    engine = db.engine
+
+    def fetch(stmt: Select, snapshot: str | None) -> list[Any]:
+        with engine.connect() as conn:
+            if snapshot is None:
+                return list(conn.execute(stmt))
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                return list(conn.execute(stmt))
+
+    def run_all(snapshot: str | None) -> dict[str, list[Any]]:
+        with ThreadPoolExecutor(max_workers=len(queries)) as pool:
+            futures = {name: pool.submit(fetch, stmt, snapshot) for name, stmt in queries.items()}
+            return {name: future.result() for name, future in futures.items()}
+
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        # one connection shared by every thread (Flask-SQLAlchemy's StaticPool): in turn
+        return {name: list(db.session.execute(stmt)) for name, stmt in queries.items()}
+    if engine.dialect.name != "postgresql":
+        return run_all(None)
+    with engine.connect() as lead:
+        lead = lead.execution_options(isolation_level="REPEATABLE READ")
+        with lead.begin():
+            snapshot = str(lead.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one())
+            if not _SNAPSHOT_ID.fullmatch(snapshot):
+                raise RuntimeError(f"unexpected snapshot id {snapshot!r}")
+            return run_all(snapshot)
 
 
 def _tally(rows: Any, key: int, value: int = -1) -> dict[Any, int]:
@@ -112,10 +132,14 @@ def _tally(rows: Any, key: int, value: int = -1) -> dict[Any, int]:
 
 
 def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
-    """Four grouped queries; every figure is a sum over their groups."""
-    subjects = _subject_groups(period, scope)
-    places = _place_groups(period, scope)
-    codes = _code_groups(period, scope)
+    """Four grouped queries, run together; every figure is a sum over their groups."""
+    found = _run_together(_queries(period, scope))
+    subjects = [
+        (outcome, role, vocab.rank_group(role, rank), int(n))
+        for outcome, role, rank, n in found["subjects"]
+    ]
+    places = [(f, d, int(y), int(n), int(c)) for f, d, y, n, c in found["places"]]
+    codes = {kind: {code: int(n) for code, n in found[kind]} for kind in ("category", "platform")}
     by_outcome_all = _tally(subjects, 0)
     forces = sorted(scope.forces, key=lambda f: f.code)
     code_of = {f.id: f.code for f in forces}
