@@ -600,47 +600,53 @@ def test_cli_report(app, dataset, tmp_path) -> None:
 
 
 def test_figures_read_one_snapshot_while_cases_are_written(
-    dataset, backend, monkeypatch, make_department
+    dataset, backend, make_department
 ) -> None:
-    """The grouped queries run together on their own connections. On PostgreSQL they share
-    the snapshot exported before they start: a case committed meanwhile appears in none of
-    the figures rather than in some, so the figures always add up."""
+    """On PostgreSQL the four grouped queries read one snapshot: a case committed after the
+    first of them has run appears in none of the figures rather than in some, so the figures
+    always add up."""
     if backend != "postgresql":
-        pytest.skip("SQLite readers each see the last commit when they start")
-    from casetrack.reports import service
+        pytest.skip("SQLite's readers each see the last commit when they start")
+    from sqlalchemy import event
 
     period = financial_year(2013)
     before = outcome_figures(period, dataset)
     wmerc = next(f for f in dataset.forces if f.code == "WMERC")
+    late_department = make_department("LATE_D", force=wmerc)
+    committed = []
 
-    class CommitFirst(service.ThreadPoolExecutor):
-        def __enter__(self):  # after the snapshot, before any query runs
-            late = Case(
-                reference="LATE-1",
-                force=wmerc,
-                department=make_department("LATE_D", force=wmerc),
-                state="closed",
-                received_date=date(2013, 6, 1),
-                summary="s",
-                case_type="conduct_matter",
-                categories=["inappropriate_content"],
-                platforms=["facebook"],
+    def commit_a_case(conn, *_args) -> None:
+        if committed or conn.in_nested_transaction():
+            return
+        committed.append(True)
+        late = Case(
+            reference="LATE-1",
+            force=wmerc,
+            department=late_department,
+            state="closed",
+            received_date=date(2013, 6, 1),
+            summary="s",
+            case_type="conduct_matter",
+            categories=["inappropriate_content"],
+            platforms=["facebook"],
+        )
+        late.investigations.append(
+            Investigation(
+                person=Person(force=wmerc, name="Late", role="police_staff"),
+                outcome="nfa",
+                severity="misconduct",
+                outcome_date=date(2013, 7, 1),
             )
-            late.investigations.append(
-                Investigation(
-                    person=Person(force=wmerc, name="Late", role="police_staff"),
-                    outcome="nfa",
-                    severity="misconduct",
-                    outcome_date=date(2013, 7, 1),
-                )
-            )
-            db.session.add(late)
-            db.session.commit()
-            return super().__enter__()
+        )
+        db.session.add(late)
+        db.session.commit()
 
-    monkeypatch.setattr(service, "ThreadPoolExecutor", CommitFirst)
-    during = outcome_figures(period, dataset)
-    monkeypatch.undo()
+    event.listen(db.engine, "after_execute", commit_a_case)
+    try:
+        during = outcome_figures(period, dataset)
+    finally:
+        event.remove(db.engine, "after_execute", commit_a_case)
+    assert committed
     after = outcome_figures(period, dataset)
     assert during.total_cases == before.total_cases
     assert during.by_outcome == before.by_outcome and during.by_category == before.by_category
