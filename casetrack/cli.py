@@ -57,7 +57,7 @@ def register_commands(app: Flask) -> None:
 def _create_app() -> Flask:
     from casetrack import create_app
 
-    return create_app()
+    return create_app({"WARM_TEMPLATES": False})  # commands render few pages, if any
 
 
 cli = FlaskGroup(

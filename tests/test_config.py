@@ -60,3 +60,23 @@ def test_missing_templates_fail_fast(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "static").mkdir()
     with pytest.raises(casetrack.SetupError, match="templates folder"):
         casetrack.create_app({"INSTANCE_PATH": str(tmp_path / "instance")})
+
+
+def test_server_app_compiles_every_template_at_start(tmp_path: Path, monkeypatch) -> None:
+    """create_app() as gunicorn calls it compiles every page template before serving (and so
+    fails at start, not on a request, if one is broken); the command line does not."""
+    from casetrack import create_app
+    from casetrack.cli import _create_app
+
+    monkeypatch.setenv("CASETRACK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("CASETRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    served = create_app()
+    pages = served.jinja_env.list_templates(filter_func=lambda n: n.endswith(".html"))
+    assert len(pages) > 50
+    assert set(pages) <= _names(served)
+    assert len(_names(_create_app())) == 0
+
+
+def _names(app) -> set[str]:
+    cache = app.jinja_env.cache  # keys: (loader ref, template name)
+    return {key[1] for key in cache.keys()}  # noqa: SIM118 (an LRUCache, not a dict)
