@@ -25,23 +25,20 @@ COLUMNS = (
 )
 
 
-def upgrade():
+def _resize(old, new):
     for table, column, nullable in COLUMNS:
         with op.batch_alter_table(table) as batch_op:
             batch_op.alter_column(
                 column,
-                existing_type=sa.String(length=254),
-                type_=sa.String(length=400),
+                existing_type=sa.String(length=old),
+                type_=sa.String(length=new),
                 existing_nullable=nullable,
             )
+
+
+def upgrade():
+    _resize(254, 400)
 
 
 def downgrade():
-    for table, column, nullable in COLUMNS:
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.alter_column(
-                column,
-                existing_type=sa.String(length=400),
-                type_=sa.String(length=254),
-                existing_nullable=nullable,
-            )
+    _resize(400, 254)
