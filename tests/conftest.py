@@ -8,9 +8,11 @@ local run to one backend; CI runs both.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -123,6 +125,25 @@ class IsolatedClient(FlaskClient):
         if body is not None and hasattr(body, "close"):
             body.close()
         return response
+
+
+@contextlib.contextmanager
+def serve_live(app: Flask, name: str) -> Iterator[str]:
+    """Serve the app on a free loopback port from a thread; yields its URL, then stops the
+    server and closes the app's database connections."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

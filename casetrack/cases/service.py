@@ -184,8 +184,11 @@ def validate_concern(details: ConcernDetails) -> None:
         raise DomainError(
             "Content cannot have been posted after the concern was received", "content_posted_dates"
         )
-    if len("\n".join(d.isoformat() for d in details.content_posted_dates)) > 400:
-        raise DomainError("Enter at most 36 dates the content was posted", "content_posted_dates")
+    room = Case.__table__.c.content_posted_dates.type.length  # ISO dates, one per line
+    if len("\n".join(d.isoformat() for d in details.content_posted_dates)) > room:
+        raise DomainError(
+            f"Enter at most {(room + 1) // 11} dates the content was posted", "content_posted_dates"
+        )
     if not details.summary.strip():
         raise DomainError("Enter a summary of the concern", "summary")
     if not details.categories:

@@ -5,7 +5,6 @@ services in a few seconds instead of the full realistic demo set."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -180,11 +179,9 @@ class SmallServer:
 
 
 def serve_small_demo(tmp_path_factory: Any) -> Iterator[SmallServer]:
-    from werkzeug.serving import make_server
-
     from casetrack import create_app
     from casetrack.extensions import db
-    from conftest import _empty_tables, _migrate, base_config
+    from conftest import _empty_tables, _migrate, base_config, serve_live
 
     database: Path = tmp_path_factory.mktemp("assurance-db") / "casetrack.sqlite3"
     config = base_config(tmp_path_factory.mktemp("assurance"), f"sqlite:///{database}")
@@ -196,14 +193,5 @@ def serve_small_demo(tmp_path_factory: Any) -> Iterator[SmallServer]:
         load_small_demo()
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="assurance-live", daemon=True)
-    thread.start()
-    try:
-        yield SmallServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
+    with serve_live(app, "assurance-live") as url:
+        yield SmallServer(url=url, app=app)

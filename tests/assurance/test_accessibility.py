@@ -13,7 +13,6 @@ the way must be visible on screen with a focus indicator.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import uuid
@@ -91,24 +90,13 @@ def route_of(path: str) -> str:
 
 def axe(page: Page, label: str) -> list[str]:
     """Violations of WCAG 2.0–2.2 A/AA on the page (any impact), one line each."""
-    from axe_playwright_python.sync_playwright import Axe
-    from browser.browser_helpers import AXE_RESULTS, safe_name
+    from browser.browser_helpers import run_axe
 
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": WCAG_TAGS},
-            "resultTypes": ["violations", "incomplete"],
-        },
-    )
-    AXE_RESULTS.mkdir(parents=True, exist_ok=True)
-    (AXE_RESULTS / f"assurance-{safe_name(label)}.json").write_text(
-        json.dumps(results.response, indent=2), encoding="utf-8"
-    )
+    response = run_axe(page, f"assurance-{label}")
     return [
         f"{label} ({urlsplit(page.url).path}): {v['id']} [{v['impact']}] {v['help']} — "
         + "; ".join(", ".join(map(str, n["target"])) for n in v["nodes"][:3])
-        for v in results.response["violations"]
+        for v in response["violations"]
     ]
 
 

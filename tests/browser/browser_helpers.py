@@ -40,11 +40,9 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def check_accessibility(page: Page, label: str) -> dict[str, Any]:
-    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA) and fail on ANY violation, whatever its impact.
-
-    The full results (violations and incomplete checks) go to test-artifacts/axe/<label>.json.
-    """
+def run_axe(page: Page, label: str) -> dict[str, Any]:
+    """axe-core's results (WCAG 2.0/2.1/2.2 A and AA), also saved to
+    test-artifacts/axe/<label>.json with the incomplete checks."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
@@ -58,7 +56,13 @@ def check_accessibility(page: Page, label: str) -> dict[str, Any]:
     (AXE_RESULTS / f"{safe_name(label)}.json").write_text(
         json.dumps(results.response, indent=2), encoding="utf-8"
     )
-    violations = results.response["violations"]
+    return results.response
+
+
+def check_accessibility(page: Page, label: str) -> dict[str, Any]:
+    """Run axe-core and fail on ANY violation, whatever its impact."""
+    response = run_axe(page, label)
+    violations = response["violations"]
     if violations:
         lines = [f"{len(violations)} accessibility violation(s) on {label} ({page.url}):"]
         for violation in violations:
@@ -70,7 +74,7 @@ def check_accessibility(page: Page, label: str) -> dict[str, Any]:
                 target = ", ".join(map(str, node["target"]))
                 lines.append(f"    target {target}: {node['html']}")
         pytest.fail("\n".join(lines), pytrace=False)
-    return results.response
+    return response
 
 
 def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:

@@ -16,15 +16,13 @@ which would break `from conftest import ...` in the other test modules.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import make_server
 
-from conftest import _empty_tables, _migrate, base_config
+from conftest import _empty_tables, _migrate, base_config, serve_live
 
 from .browser_helpers import LiveServer, check_accessibility, screenshot, sign_in
 
@@ -71,17 +69,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         db.session.commit()
         db.session.remove()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="casetrack-live", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
+    with serve_live(app, "casetrack-live") as url:
+        yield LiveServer(url=url, app=app)
 
 
 # ---- browser and pages -----------------------------------------------------------------------
