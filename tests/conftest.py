@@ -14,10 +14,12 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -25,6 +27,7 @@ from sqlalchemy import text
 from casetrack import create_app
 from casetrack.audit.models import GENESIS_HASH
 from casetrack.extensions import db
+from clock import session_moment
 
 BACKENDS = [
     b for b in os.environ.get("CASETRACK_TEST_DATABASES", "sqlite,postgresql").split(",") if b
@@ -32,6 +35,37 @@ BACKENDS = [
 TEST_PASSWORD = "correct horse battery staple"
 
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+
+
+# ---- the clock: the whole run at a chosen moment (tests/clock.py) ---------------------------
+
+_SESSION_TRAVEL: list[time_machine.travel] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    travel = time_machine.travel(session_moment(), tick=True)
+    travel.start()
+    _SESSION_TRAVEL.append(travel)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    while _SESSION_TRAVEL:
+        _SESSION_TRAVEL.pop().stop()
+
+
+@pytest.fixture
+def travel_to() -> Iterator[Callable[[datetime], None]]:
+    """travel_to(moment) moves this test's clock there (ticking), until the test ends."""
+    started: list[time_machine.travel] = []
+
+    def go(moment: datetime) -> None:
+        travel = time_machine.travel(moment, tick=True)
+        travel.start()
+        started.append(travel)
+
+    yield go
+    while started:
+        started.pop().stop()
 
 
 @pytest.fixture(scope="session")

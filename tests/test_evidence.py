@@ -8,6 +8,7 @@ import io
 import json
 import os
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def _count(model) -> int:
 
 
 def _form(files: list[tuple[bytes, str]], **overrides) -> dict:
-    day = today()
+    day = today() - timedelta(days=1)  # yesterday 09:30 is in the past at any moment
     data = {
         "files": [(io.BytesIO(content), name) for content, name in files],
         "kind": "screenshot",

@@ -33,7 +33,8 @@ def start_session(user: User) -> None:
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=_digest(token), user_id=user.id))
     session[SESSION_KEY] = token
-    session.permanent = True
+    # A browser-session cookie (no Expires): the server alone ends sessions (idle and absolute
+    # timeouts, in load_user), and closing the browser drops the cookie.
     login_user(user)
 
 

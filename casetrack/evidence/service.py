@@ -29,7 +29,7 @@ from casetrack.evidence.models import (
 )
 from casetrack.evidence.storage import HashingFile, Store, sniff
 from casetrack.extensions import db
-from casetrack.timeutil import utcnow
+from casetrack.timeutil import to_local, today, utcnow
 
 
 def store() -> Store:
@@ -94,7 +94,8 @@ def validate_details(details: CaptureDetails) -> None:
         raise DomainError("Choose what the evidence is", "kind")
     if details.captured_at > utcnow():
         raise DomainError("The capture time cannot be in the future", "captured_on")
-    if details.content_posted_on and details.content_posted_on > details.captured_at.date():
+    captured_on = to_local(details.captured_at).date()  # the London date, as on the form
+    if details.content_posted_on and details.content_posted_on > captured_on:
         raise DomainError(
             "Content cannot have been posted after it was captured", "content_posted_on"
         )
@@ -252,7 +253,7 @@ def _clean_date(value: str, field: str) -> str | None:
             parsed = datetime.strptime(value, pattern)
         except ValueError:
             continue
-        if parsed.date() > utcnow().date():
+        if parsed.date() > today():
             raise DomainError("The date cannot be in the future", "value")
         if field == "content_posted_on":
             return parsed.date().isoformat()

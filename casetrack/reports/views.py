@@ -38,14 +38,16 @@ def _form() -> ReportForm:
         form.basis.data = "financial"
     if not request.args.get("marking"):
         form.marking.data = "OFFICIAL-SENSITIVE"
-    this_year = today().year
-    start = this_year if today().month >= 4 else this_year - 1
+    on = today()
+    calendar = form.basis.data == "calendar"
+    # The latest year offered is the one today falls in: from January to March the financial
+    # year began the year before, the calendar year this year.
+    latest = on.year if calendar or on.month >= 4 else on.year - 1
     form.year.choices = [
-        (y, f"{y} to {y + 1}" if form.basis.data != "calendar" else str(y))
-        for y in range(start, start - 20, -1)
+        (y, str(y) if calendar else f"{y} to {y + 1}") for y in range(latest, latest - 20, -1)
     ]
     if not request.args.get("year"):
-        form.year.data = start if form.basis.data != "calendar" else this_year
+        form.year.data = latest
     forces = _available_forces()
     form.forces.choices = [(f.code, f"{f.name} ({f.code})") for f in forces]
     if not request.args.getlist("forces"):
