@@ -1,0 +1,256 @@
+"""Rule tables checked against expectations written by hand from the SPEC, not from the code.
+
+Each table below is copied out of SPEC §1, §4, §6 and §9 by hand; the tests compare the
+product's own tables and rules to them. If the product's table is wrong, these fail — which a
+test that derives its expectations from the product's table can never do. The tests after
+them each kill a mutation of a core rule that once survived the suite (issue 13).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from casetrack import vocab
+from casetrack.extensions import db
+
+# ---- SPEC §4: outcome codes → report groups (copied from the table) ----------------------------
+SPEC_OUTCOME_GROUPS = {
+    "no_case_to_answer": "no_action",
+    "nfa": "no_action",
+    "reflective_practice": "learning",
+    "management_advice": "learning",
+    "management_action": "learning",
+    "written_warning": "warning",
+    "final_written_warning": "warning",
+    "reduction_in_rank": "warning",
+    "dismissed": "left_service",
+    "resigned": "left_service",
+    "retired": "left_service",
+}
+
+
+def test_outcome_groups_are_the_spec_table() -> None:
+    assert vocab.OUTCOME_GROUP == SPEC_OUTCOME_GROUPS
+    assert set(vocab.OUTCOMES) == set(SPEC_OUTCOME_GROUPS)
+    assert set(vocab.OUTCOME_GROUPS) == {"no_action", "learning", "warning", "left_service"}
+
+
+def test_outcome_groups_add_up_by_the_spec_table() -> None:
+    from casetrack.reports.figures import outcome_groups
+
+    counts = {
+        "nfa": 1,
+        "no_case_to_answer": 2,
+        "reflective_practice": 4,
+        "management_advice": 8,
+        "management_action": 16,
+        "written_warning": 32,
+        "final_written_warning": 64,
+        "reduction_in_rank": 128,
+        "dismissed": 256,
+        "resigned": 512,
+        "retired": 1024,
+    }
+    # Powers of two, so any code placed in the wrong group changes two sums visibly.
+    assert outcome_groups(counts) == {
+        "no_action": 3,
+        "learning": 28,
+        "warning": 224,
+        "left_service": 1792,
+    }
+
+
+# ---- SPEC §4: rank groups ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("role", "rank", "group"),
+    [
+        ("police_officer", "constable", "constable"),
+        ("police_officer", "sergeant", "sergeant"),
+        ("police_officer", "inspector", "inspector_or_above"),
+        ("police_officer", "chief_inspector", "inspector_or_above"),
+        ("police_officer", "superintendent", "inspector_or_above"),
+        ("police_officer", "chief_superintendent", "inspector_or_above"),
+        ("police_officer", "assistant_chief_constable", "inspector_or_above"),
+        ("police_officer", "deputy_chief_constable", "inspector_or_above"),
+        ("police_officer", "chief_constable", "inspector_or_above"),
+        ("special_constable", "constable", "constable"),
+        ("special_constable", "sergeant", "sergeant"),
+        ("special_constable", "inspector", "inspector_or_above"),
+        ("police_officer", None, None),  # an officer with no rank recorded: grouped by role
+        ("pcso", None, None),
+        ("police_staff", None, None),
+        ("volunteer", None, None),
+        ("police_staff", "sergeant", None),  # staff have grades, never a rank group
+    ],
+)
+def test_rank_groups(role: str, rank: str | None, group: str | None) -> None:
+    assert vocab.rank_group(role, rank) == group
+
+
+# ---- SPEC §6: primary suppression (1 to 4 hidden; 0 and 5 up shown) -------------------------
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, 0), (1, "*"), (2, "*"), (3, "*"), (4, "*"), (5, 5), (6, 6), (19, 19), (1000, 1000)],
+)
+def test_primary_suppression(count: int, shown: object) -> None:
+    from casetrack.reports.figures import suppress
+
+    assert suppress(count, True) == shown
+    assert suppress(count, False) == count
+
+
+# ---- SPEC §9: retention, 6 years by default, on or before the cutoff -------------------------
+def test_retention_boundary(app, make_case, make_user, travel_to) -> None:
+    """On 18 November 2026 a case closed on 18 November 2020 has passed six years; one closed
+    a day later has not (and neither can be deleted before its time through the service)."""
+    from zoneinfo import ZoneInfo
+
+    from casetrack.errors import DomainError
+    from casetrack.retention.service import cutoff, delete_case, due_for_review
+
+    travel_to(datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/London")))
+    assert cutoff() == date(2020, 11, 18)
+    passed, recent = make_case("closed"), make_case("closed")
+    passed.closed_on, recent.closed_on = date(2020, 11, 18), date(2020, 11, 19)
+    db.session.commit()
+    listed = due_for_review({passed.force_id})
+    assert passed in listed and recent not in listed
+    head = make_user("psd_head")
+    with pytest.raises(DomainError, match="not yet passed"):
+        delete_case(recent, head, "Reason", recent.reference)
+
+
+# ---- survivors of issue 13's mutation run ----------------------------------------------------
+
+
+def test_psd_investigator_adds_evidence_to_their_case(app, make_case, make_user, auth) -> None:
+    """SPEC §1/§5: PSD investigating a referred case secures evidence for it."""
+    from casetrack.evidence.service import can_add
+
+    psd = make_user("psd")
+    case = make_case("psd_investigation", psd=psd)
+    assert can_add(psd, case)
+    auth.sign_in(psd.email)
+    assert auth.client.get(f"/cases/{case.id}/evidence/new").status_code == 200
+
+
+def test_head_of_psd_never_sees_a_restricted_case_about_themselves(
+    app, make_case, make_person, make_user, make_department, auth
+) -> None:
+    department = make_department()
+    me = make_person(department.force, staff_number="WMP7001", name="Head Themselves")
+    head = make_user("psd_head", staff_number="WMP7001")
+    case = make_case("referred_to_psd", department=department, subjects=[me], restricted=True)
+    other = make_case("referred_to_psd", department=department, restricted=True)
+    auth.sign_in(head.email)
+    assert auth.client.get(f"/cases/{case.id}").status_code == 404
+    assert auth.client.get(f"/cases/{other.id}").status_code == 200
+    listing = auth.client.get("/cases").get_data(as_text=True)
+    assert case.reference not in listing and other.reference in listing
+
+
+def test_leadership_home_leaves_out_withdrawn_cases(app, make_case, make_user, auth) -> None:
+    """SPEC §6: withdrawn cases are excluded. Five open and five closed with a written warning
+    count; the withdrawn one does not (hand count: 10 received, 5 finalised, 5 open). Counts
+    of 5 and more, so publication protection does not hide them."""
+    for _ in range(5):
+        make_case("logged")
+        make_case("closed")
+    make_case("withdrawn")
+    leader = make_user("leadership")
+    auth.sign_in(leader.email)
+    page = auth.client.get("/").get_data(as_text=True)
+    assert _figure(page, "investigations") == "10"
+    assert _figure(page, "finalised") == "5"
+    assert _figure(page, "resulted in action of some form") == "5"
+    assert _figure(page, "still open") == "5"
+
+
+def _figure(page: str, label: str) -> str:
+    import re
+
+    match = re.search(
+        r'<p class="ct-stat__number">\s*([^<]+?)\s*</p>\s*<p class="ct-stat__label">'
+        + re.escape(label),
+        page,
+    )
+    assert match, f"no figure labelled {label!r} on the leadership home page"
+    return match.group(1)
+
+
+def test_audit_chain_covers_the_time_of_each_entry(app) -> None:
+    from casetrack.audit.models import AuditEvent
+    from casetrack.audit.service import record, verify_chain
+
+    for n in range(3):
+        record("test_event", object_type="thing", object_id=n)
+    db.session.commit()
+    entry = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()[1]
+    db.session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.seq == entry.seq)
+        .values(at=entry.at - timedelta(hours=1))
+    )
+    db.session.commit()
+    checked, problem = verify_chain()
+    assert problem is not None and problem.seq == entry.seq
+
+
+def test_evidence_altered_without_changing_its_size_is_detected(app, make_case) -> None:
+    from casetrack.evidence import service
+
+    case = make_case("logged")
+    upload = service.store().new_upload()
+    upload.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    try:
+        [item] = service.add_evidence(
+            case,
+            case.created_by,
+            [service.Upload(upload, "capture.pdf")],
+            service.CaptureDetails(
+                kind="web_capture",
+                captured_at=datetime.now().astimezone(),
+                captured_by="Test",
+                capture_method="Print to PDF",
+            ),
+        )
+    finally:
+        upload.discard()
+    db.session.commit()
+    path = Path(app.config["EVIDENCE_DIR"]) / "objects" / item.storage_name
+    original = path.read_bytes()
+    altered = original.replace(b"1 0 obj", b"2 0 obj")
+    assert len(altered) == len(original) and altered != original
+    assert service.verify(item, None)
+    os.chmod(path, 0o600)
+    path.write_bytes(altered)
+    assert not service.verify(item, None)
+
+
+def test_a_standards_manager_cannot_record_a_concern_about_themselves(
+    app, make_department, make_user, make_person
+) -> None:
+    from casetrack.cases import service
+    from casetrack.errors import DomainError
+    from casetrack.timeutil import today
+
+    department = make_department()
+    me = make_person(department.force, staff_number="WMP4321")
+    sm = make_user("standards_manager", departments=[department], staff_number="WMP4321")
+    with pytest.raises(DomainError, match="about yourself"):
+        service.record_concern(
+            sm,
+            service.ConcernDetails(
+                received_date=today(),
+                department=department,
+                summary="A post",
+                categories=["other"],
+                platforms=["facebook"],
+            ),
+            [me],
+        )
