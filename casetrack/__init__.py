@@ -72,14 +72,14 @@ def _init_extensions(app: Flask) -> None:
     import casetrack.cases.access  # noqa: F401  (registers the case access rule with can())
     import casetrack.models  # noqa: F401  (the whole schema, for Alembic and relationships)
     from casetrack.database import init_database
-    from casetrack.extensions import csrf, db, limiter, login_manager, migrate
+    from casetrack.extensions import csrf, db, init_limiter, login_manager, migrate
 
     init_database(app)
     migrate.init_app(
         app, db, directory=str(Path(__file__).with_name("migrations")), render_as_batch=True
     )
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)  # refuses per-worker counts under several gunicorn workers
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"
@@ -99,6 +99,7 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from casetrack.admin.views import bp as admin_bp
+    from casetrack.approvals.views import bp as approvals_bp
     from casetrack.audit.views import bp as audit_bp
     from casetrack.auth.views import bp as auth_bp
     from casetrack.cases.views import bp as cases_bp
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(approvals_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(reports_bp)

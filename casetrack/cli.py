@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 import click
-from flask import Flask, g
+from flask import Flask
 from flask.cli import FlaskGroup
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
-
-from casetrack.errors import DomainError
-from casetrack.extensions import db
-
-
-def command_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a refused request into a one-line error and exit 1; record who ran it."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        g.audit_actor = (None, f"cli:{getpass.getuser()}")
-        try:
-            return func(*args, **kwargs)
-        except DomainError as error:
-            db.session.rollback()
-            raise click.ClickException(error.message) from None
-
-    return wrapper
 
 
 def register_commands(app: Flask) -> None:

@@ -31,6 +31,8 @@ class Defaults:
     # Throttling of sign-in attempts (SPEC §9): failed attempts per account and per address.
     LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_ADDRESS = "30 per 15 minutes"
+    # Where the counts live. memory:// is one process's own: under several gunicorn workers the
+    # app refuses to start with it (extensions.init_limiter); use redis://host:6379 there.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     PASSWORD_MIN_LENGTH = 12

@@ -41,7 +41,7 @@ class GovDateField(DateField):
             raise ValueError(f"{self.label.text} must be a real date, for example 27 3 2026")
         try:
             self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
+        except (ValueError, OverflowError):  # a day or month of 30 digits overflows C long
             raise ValueError(f"{self.label.text} must be a real date") from None
 
     def pre_validate(self, form: Any) -> None:

@@ -19,11 +19,25 @@ def init_security(app: Flask) -> None:
         static.required_permission = PUBLIC  # type: ignore[attr-defined]
         app.view_functions["static"] = static
 
-    app.before_request(_make_nonce)
+    app.before_request(_refuse_unstorable_ids)
     app.before_request(enforce_route_permission)
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
-    app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+
+# The largest id a row can have: every table's id is an INTEGER, 32 bits on PostgreSQL (SQLite's
+# are 64, but the app must answer the same on both).
+LARGEST_ID = 2**31 - 1
+
+
+def _refuse_unstorable_ids() -> None:
+    """An <int:…> path part larger than any id names nothing: "Page not found", before a view
+    hands it to the database (SQLite raises OverflowError past 64 bits, PostgreSQL "integer
+    out of range" past 32)."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and not -LARGEST_ID <= value <= LARGEST_ID:
+            abort(404)
 
 
 def _refuse_nul() -> None:
@@ -40,12 +54,19 @@ def _refuse_nul() -> None:
                 )
 
 
-def _make_nonce() -> None:
-    g.csp_nonce = secrets.token_urlsafe(18)
+def csp_nonce() -> str:
+    """This request's script nonce, made on first use. Error pages can be rendered before any
+    before_request hook of ours has run (the CSRF check and a too-large body are refused
+    by Flask-WTF's hook, which runs first), so the nonce cannot wait for one: the page and
+    the Content-Security-Policy header both ask here and always get the same real nonce."""
+    nonce = g.get("csp_nonce")
+    if not nonce:
+        nonce = g.csp_nonce = secrets.token_urlsafe(18)
+    return nonce
 
 
 def _security_headers(response: Response) -> Response:
-    nonce = g.get("csp_nonce", "")
+    nonce = csp_nonce()
     # A view may set a stricter policy of its own (evidence previews are sandboxed).
     response.headers.setdefault(
         "Content-Security-Policy",

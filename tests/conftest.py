@@ -22,7 +22,7 @@ import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from casetrack import create_app
 from casetrack.audit.models import GENESIS_HASH
@@ -458,6 +458,32 @@ def make_case(
     return make
 
 
+def holder_of(case: Any) -> Any:
+    """Who changes evidence on the case now (SPEC §12, casetrack/cases/access.py): its
+    Standards Manager before referral; after, its investigator or else a head of PSD of its
+    force (who sees restricted cases too), made here if there is none."""
+    from casetrack.auth.models import User
+    from casetrack.auth.service import create_user
+
+    if case.state not in ("referred_to_psd", "psd_investigation"):
+        return case.created_by
+    if case.investigator is not None:
+        return case.investigator
+    email = f"evidence.holder.{case.force.code.lower()}@example.police.uk"
+    holder = db.session.scalar(select(User).where(User.email == email))
+    if holder is None:
+        holder = create_user(
+            email=email,
+            name=f"Evidence holder {case.force.code}",
+            role="psd_head",
+            password=TEST_PASSWORD,
+            forces=[case.force],
+            departments=[],
+        )
+        db.session.commit()
+    return holder
+
+
 @pytest.fixture
 def make_evidence(app: Flask) -> Callable[..., Any]:
     """make_evidence(case, content=…, filename=…) stores a file through the real service."""
@@ -473,12 +499,13 @@ def make_evidence(app: Flask) -> Callable[..., Any]:
     def make(
         case: Any, content: bytes = png, filename: str = "capture.png", user: Any = None
     ) -> Any:
+        user = user or holder_of(case)
         upload = service.store().new_upload()
         upload.write(content)
         try:
             [item] = service.add_evidence(
                 case,
-                user or case.created_by,
+                user,
                 [service.Upload(upload, filename)],
                 service.CaptureDetails(
                     kind="screenshot",

@@ -47,17 +47,16 @@ def test_duplicate_and_bad_codes_are_refused_with_input_kept(app, auth, signed_i
     assert _count(Force) == before
 
 
-def test_create_user(app, auth, client, signed_in, make_department) -> None:
+def test_create_user(app, auth, client, signed_in) -> None:
+    """A role without case content is ready at once (a case role: test_separation_of_duties)."""
     admin = signed_in("admin")
-    department = make_department("COV")
     response = auth.post(
         "/admin/users/new",
         {
             "email": "New.Person@example.police.uk",
             "name": "New Person",
-            "role": "standards_manager",
+            "role": "leadership",
             "forces": [admin.forces[0].id],
-            "departments": [department.id],
             "staff_number": "wmp123",
             "new_password": "temporary passphrase 1",
             "confirm_password": "temporary passphrase 1",
@@ -65,8 +64,8 @@ def test_create_user(app, auth, client, signed_in, make_department) -> None:
     )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new.person@example.police.uk"))
-    assert user.role == "standards_manager" and user.staff_number == "WMP123"
-    assert [d.code for d in user.departments] == ["COV"]
+    assert user.role == "leadership" and user.staff_number == "WMP123"
+    assert [f.code for f in user.forces] == ["WMP"]
     assert user.must_change_password is True
     event = db.session.scalar(
         select(AuditEvent).where(
@@ -155,7 +154,8 @@ def test_only_psd_may_have_several_forces(app, auth, signed_in, make_force) -> N
     assert "Only PSD users can belong to several forces" in auth.post(
         "/admin/users/new", data
     ).get_data(as_text=True)
-    data["role"] = "psd"
+    data["role"] = "psd"  # a case role: no temporary password from an administrator
+    data["new_password"] = data["confirm_password"] = ""
     assert auth.post("/admin/users/new", data).status_code == 302
 
 
@@ -186,19 +186,37 @@ def test_deactivate_and_reactivate(app, auth, signed_in, make_user) -> None:
 
 def test_edit_user_records_before_and_after(app, auth, signed_in, make_user) -> None:
     signed_in("admin")
-    target = make_user("psd", name="Pat Old")
+    target = make_user("leadership", name="Pat Old")
     response = auth.post(
         f"/admin/users/{target.id}",
         {
             "name": "Pat New",
-            "role": "psd_head",
+            "role": "admin",  # no case content: at once
             "forces": [f.id for f in target.forces],
         },
     )
     assert response.status_code == 302
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_updated"))
-    assert '"before":{"name":"Pat Old","role":"psd"}' in event.details
-    assert '"after":{"name":"Pat New","role":"psd_head"}' in event.details
+    assert '"before":{"name":"Pat Old","role":"leadership"}' in event.details
+    assert '"after":{"name":"Pat New","role":"admin"}' in event.details
+
+
+def test_edit_case_role_user_saves_the_name_and_asks_for_the_role(
+    app, auth, signed_in, make_user
+) -> None:
+    signed_in("admin")
+    target = make_user("psd", name="Pat Old")
+    response = auth.post(
+        f"/admin/users/{target.id}",
+        {"name": "Pat New", "role": "psd_head", "forces": [f.id for f in target.forces]},
+    )
+    assert response.status_code == 302
+    db.session.refresh(target)
+    assert (target.name, target.role) == ("Pat New", "psd")  # the role awaits approval
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_updated"))
+    assert '"before":{"name":"Pat Old"}' in event.details
+    assert '"after":{"name":"Pat New"}' in event.details
+    assert _last_action() == "access_requested"
 
 
 def test_admin_home_has_no_case_content(app, client, signed_in) -> None:

@@ -1,7 +1,9 @@
-"""Who sees which case (SPEC §1): departments, forces, restricted cases, conflict of interest.
+"""Who sees and acts on which case (SPEC §1, §9.1): departments, forces, restricted cases,
+conflict of interest, and whose turn it is.
 
-Expectations come from the relationship, not from a per-route list: every case route is
-tried by every role against cases in each relationship to them.
+Expectations come from tests/access_oracle.py, written by hand from the SPEC — never from the
+permission table or the rule under test: every case route is tried by every role against
+cases in each relationship and state.
 """
 
 from __future__ import annotations
@@ -10,18 +12,46 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from casetrack.auth.permissions import Permission, can, role_can
+from access_oracle import RELATIONSHIPS, ROUTE_ROLES, STATES, allowed
+from casetrack.audit.models import AuditEvent
+from casetrack.auth.permissions import Permission, can
 from casetrack.cases.access import visible_cases
 from casetrack.cases.models import Case
+from casetrack.evidence.models import EvidenceItem
 from casetrack.extensions import db
 from conftest import AuthActions, rule_url
 
 ROLES = ["standards_manager", "psd", "psd_head", "leadership", "admin"]
+OWN_NUMBER = {role: f"OWN{n}" for n, role in enumerate(ROLES, start=1)}
+
+KIND_PERMISSION = {
+    "view": Permission.CASE_VIEW,
+    "act_sm": Permission.CASE_ASSESS,
+    "act_psd": Permission.CASE_PSD,
+    "evidence": Permission.EVIDENCE_ADD,
+    "retention": Permission.RETENTION_DECIDE,
+}
+# What each case or evidence page is about (its kind of access in the oracle).
+PAGE_KIND = {
+    "cases.detail": "view",
+    "cases.act": "view",  # the action page itself; who may take it is the workflow's test
+    "cases.add_subject": "act_sm",
+    "evidence.export": "view",
+    "evidence.item": "view",
+    "evidence.download": "view",
+    "evidence.preview": "view",
+    "evidence.upload": "evidence",
+    "evidence.correct": "evidence",
+    "evidence.withdraw": "evidence",
+    "retention.decide": "retention",
+}
 
 
 @pytest.fixture
-def world(app, make_user, make_force, make_department, make_case, make_person):
-    """Users of every role in WMP/BIRM_E, and cases in each relationship to them."""
+def world(app, make_user, make_force, make_department, make_case, make_person, make_evidence):
+    """Users of every role in WMP/BIRM_E, and a case in each relationship and state to them
+    (each with one evidence item). Returns (users, cases keyed by (role, relationship,
+    state))."""
     wmp, warks = make_force("WMP"), make_force("WARKS")
     mine, other = make_department("BIRM_E", force=wmp), make_department("COV", force=wmp)
     elsewhere = make_department("NWARKS", force=warks)
@@ -30,79 +60,209 @@ def world(app, make_user, make_force, make_department, make_case, make_person):
             role,
             forces=[wmp],
             departments=[mine] if role == "standards_manager" else [],
-            staff_number=f"OWN-{role}",
+            staff_number=OWN_NUMBER[role],
         )
         for role in ROLES
     }
     recorder = make_user("standards_manager", forces=[wmp], departments=[mine])
-    cases = {
-        "own_department": make_case("referred_to_psd", department=mine, recorder=recorder),
-        "other_department": make_case("referred_to_psd", department=other),
-        "other_force": make_case("referred_to_psd", department=elsewhere),
-        "restricted": make_case(
-            "referred_to_psd", department=mine, recorder=recorder, restricted=True
-        ),
+    where = {
+        "own_department": mine,
+        "other_department": other,
+        "other_force": elsewhere,
+        "restricted_named": mine,
+        "restricted_unnamed": mine,
     }
-    for role in ROLES:
-        cases[f"subject:{role}"] = make_case(
-            "referred_to_psd",
-            department=mine,
-            recorder=recorder,
-            subjects=[make_person(wmp, staff_number=f"OWN-{role}")],
+
+    def build(relationship: str, state: str, subjects=None) -> Case:
+        department = where.get(relationship, mine)
+        case = make_case(
+            "logged",
+            department=department,
+            recorder=recorder if department is mine else None,
+            restricted=relationship.startswith("restricted"),
+            subjects=subjects,
         )
+        make_evidence(case)  # added while the case is with its Standards Manager
+        if relationship == "restricted_named":
+            case.named_users.extend(users.values())
+            db.session.commit()
+        return _advance(make_case, case, state)
+
+    cases = {}
+    for state in STATES:
+        for relationship in RELATIONSHIPS:
+            if relationship == "subject":
+                for role in ROLES:
+                    person = make_person(wmp, staff_number=OWN_NUMBER[role])
+                    cases[role, "subject", state] = build("subject", state, [person])
+            else:
+                case = build(relationship, state)
+                for role in ROLES:
+                    cases[role, relationship, state] = case
     return users, cases
 
 
-def expected_visible(role: str, relationship: str) -> bool:
-    if relationship.startswith("subject:"):
-        return relationship != f"subject:{role}" and expected_visible(role, "own_department")
-    return {
-        "standards_manager": relationship == "own_department",
-        "psd": relationship in ("own_department", "other_department"),
-        "psd_head": relationship in ("own_department", "other_department", "restricted"),
-    }.get(role, False)
+def _advance(make_case, case: Case, state: str) -> Case:
+    """Drive a logged case on to `state` through the real service (as make_case does)."""
+    from conftest import PATH_TO_STATE
+
+    if state == "logged":
+        return case
+    # Build the same path on a fresh case and move this case's identity onto it would lose
+    # the evidence; instead replay the steps through the service.
+    from casetrack.cases import service
+    from casetrack.cases.workflow import Action
+    from casetrack.timeutil import today
+
+    recorder = case.created_by
+    psd = next(u for u in _psd_users(case))
+    for step in PATH_TO_STATE[state]:
+        if step == "assess":
+            service.perform(
+                case,
+                Action.ASSESS,
+                recorder,
+                case.version,
+                subjects={
+                    i.id: ("misconduct", ["discreditable_conduct"]) for i in case.investigations
+                },
+                risk_flags=[],
+                interim_measures=[],
+                rationale="Assessed.",
+            )
+        elif step == "psd_accept":
+            service.perform(case, Action.PSD_ACCEPT, psd, case.version, investigator_id=psd.id)
+        elif step == "outcomes":
+            for inv in case.investigations:
+                service.perform(
+                    case,
+                    Action.RECORD_OUTCOME,
+                    psd,
+                    case.version,
+                    investigation_id=inv.id,
+                    outcome="written_warning",
+                    outcome_date=today(),
+                )
+        elif step == "close":
+            service.perform(case, Action.CLOSE, psd, case.version)
+        else:
+            service.perform(case, Action(step), recorder, case.version, note="Because.")
+        db.session.commit()
+    return case
 
 
-def test_visibility_python_and_sql_agree_with_the_spec(app, world) -> None:
+def _psd_users(case: Case):
+    from casetrack.auth.models import User
+    from casetrack.auth.service import create_user
+
+    # A head of PSD drives the cases (restricted ones too); not one of the users under test.
+    found = [
+        u
+        for u in db.session.scalars(select(User).where(User.role == "psd_head"))
+        if case.force_id in u.force_ids and not u.staff_number
+    ]
+    if not found:
+        found = [
+            create_user(
+                email=f"investigator{case.force_id}@example.police.uk",
+                name="Investigator",
+                role="psd_head",
+                password="correct horse battery staple",
+                forces=[case.force],
+                departments=[],
+            )
+        ]
+        db.session.commit()
+    return found
+
+
+def _cells():
+    return [(r, s) for r in RELATIONSHIPS for s in STATES]
+
+
+def test_object_rules_python_and_sql_agree_with_the_oracle(app, world) -> None:
     users, cases = world
+    wrong = []
     for role, user in users.items():
         visible_ids = set(db.session.scalars(select(Case.id).where(visible_cases(user))))
-        for relationship, case in cases.items():
-            expected = expected_visible(role, relationship)
-            assert can(user, Permission.CASE_VIEW, case) is expected, (role, relationship)
-            assert (case.id in visible_ids) is expected, (role, relationship)
+        for relationship, state in _cells():
+            case = cases[role, relationship, state]
+            assert case.state == state
+            for kind, permission in KIND_PERMISSION.items():
+                expected = allowed(role, kind, relationship, state)
+                if can(user, permission, case) is not expected:
+                    wrong.append(f"{role} {kind} {relationship}/{state}: expected {expected}")
+            if (case.id in visible_ids) is not allowed(role, "view", relationship, state):
+                wrong.append(f"{role} list {relationship}/{state}")
+    assert wrong == []
 
 
-def _case_rules(app: Flask):
+def _case_and_item_rules(app: Flask):
     return [
         r
         for r in app.url_map.iter_rules()
-        if "case_id" in r.arguments and "GET" in (r.methods or ())
+        if ("case_id" in r.arguments or "item_id" in r.arguments) and "GET" in (r.methods or ())
     ]
+
+
+def _viewed_entries(object_type: str, object_id: int) -> int:
+    return len(
+        db.session.scalars(
+            select(AuditEvent.id).where(
+                AuditEvent.object_type == object_type,
+                AuditEvent.object_id == str(object_id),
+                AuditEvent.action.in_(["case_viewed", "evidence_viewed"]),
+            )
+        ).all()
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_case_route_for_every_relationship(app, world, role) -> None:
+    """Every GET page of a case or evidence item, for this role, against every case: reached
+    or refused as the oracle says, never revealing a refused case, and every page shown is an
+    audit entry (finding 4 of issue 12)."""
     users, cases = world
     actions = AuthActions(app.test_client())
     assert actions.sign_in(users[role].email).status_code == 302
     wrong = []
-    for rule in _case_rules(app):
-        for relationship, case in cases.items():
-            url = rule_url(app, rule, {"case_id": case.id, "action": "psd_accept"})
+    for rule in _case_and_item_rules(app):
+        assert rule.endpoint in PAGE_KIND, f"add {rule.endpoint} to PAGE_KIND and the oracle"
+        kind = PAGE_KIND[rule.endpoint]
+        for relationship, state in _cells():
+            case = cases[role, relationship, state]
+            item = db.session.scalar(select(EvidenceItem).where(EvidenceItem.case_id == case.id))
+            url = rule_url(
+                app, rule, {"case_id": case.id, "item_id": item.id, "action": "psd_accept"}
+            )
+            subject = ("evidence", item.id) if "item_id" in rule.arguments else ("case", case.id)
+            before = _viewed_entries(*subject)
             response = actions.client.get(url)
             body = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
-            denied = response.status_code == 404 or (
-                response.status_code == 403 and "You do not have access" in body
-            )
-            permission = app.view_functions[rule.endpoint].required_permission
-            expected = role_can(role, permission) and expected_visible(role, relationship)
-            if rule.endpoint == "retention.decide":
-                expected = False  # that page exists only for closed cases past retention
-            if denied == expected:
-                wrong.append(f"{url} [{relationship}] → {response.status_code}")
-            if denied:
+            if role not in ROUTE_ROLES[rule.endpoint]:
+                expected = "no page"
+            elif not allowed(role, "view", relationship, state):
+                expected = "not found"
+            elif kind == "retention":
+                expected = "not found"  # a decision exists only past the retention period
+            elif kind == "view" or allowed(role, kind, relationship, state):
+                expected = "shown"
+            else:
+                expected = "refused"
+            got = {
+                404: "not found",
+                403: "no page" if "You do not have access to this page" in body else "refused",
+            }.get(response.status_code, "shown")
+            if rule.endpoint == "cases.act" and got == "refused":
+                got = "shown"  # the workflow's own refusal page ("Only PSD can …"), of a case seen
+            if got != expected:
+                wrong.append(
+                    f"{url} [{relationship}/{state}] → {response.status_code}, expected {expected}"
+                )
+            if got in ("not found", "no page"):
                 assert case.reference not in body and case.summary not in body
+            elif _viewed_entries(*subject) != before + 1:
+                wrong.append(f"{url} [{relationship}/{state}] shown without one audit entry")
     assert wrong == []
 
 
@@ -110,14 +270,15 @@ def test_refused_view_is_audited_without_revealing(app, world) -> None:
     users, cases = world
     actions = AuthActions(app.test_client())
     actions.sign_in(users["standards_manager"].email)
-    response = actions.client.get(f"/cases/{cases['other_department'].id}")
+    refused_case = cases["standards_manager", "other_department", "logged"]
+    response = actions.client.get(f"/cases/{refused_case.id}")
     assert response.status_code == 404
     from casetrack.audit.models import AuditEvent
 
     refused = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "case_access_refused")
     )
-    assert refused.object_id == str(cases["other_department"].id)
+    assert refused.object_id == str(refused_case.id)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -130,21 +291,23 @@ def test_case_list_shows_only_visible_cases(app, world, role) -> None:
         assert response.status_code == 403
         return
     body = response.get_data(as_text=True)
-    for relationship, case in cases.items():
-        assert (case.reference in body) is expected_visible(role, relationship), relationship
+    for (who, relationship, state), case in cases.items():
+        if who == role:
+            expected = allowed(role, "view", relationship, state)
+            assert (case.reference in body) is expected, (relationship, state)
 
 
 def test_subject_cannot_be_assigned(app, world) -> None:
     from casetrack.cases.service import psd_colleagues
 
     users, cases = world
-    assert users["psd"] not in psd_colleagues(cases["subject:psd"])
-    assert users["psd"] in psd_colleagues(cases["own_department"])
+    assert users["psd"] not in psd_colleagues(cases["psd", "subject", "referred_to_psd"])
+    assert users["psd"] in psd_colleagues(cases["psd", "own_department", "referred_to_psd"])
 
 
 def test_restricted_case_named_user(app, world) -> None:
     users, cases = world
-    restricted = cases["restricted"]
+    restricted = cases["standards_manager", "restricted_unnamed", "logged"]
     assert can(restricted.created_by, Permission.CASE_VIEW, restricted)  # the recorder
     assert not can(users["standards_manager"], Permission.CASE_VIEW, restricted)
     restricted.named_users.append(users["psd"])

@@ -56,6 +56,36 @@ def test_spec_section_1(role: Role, permission: Permission, expected: bool) -> N
     assert can(FakeUser(role.value), permission) is expected
 
 
+# SPEC §1 and §9.1, written out by hand: every permission of every role. If the product's
+# table gains or loses one, this fails until the SPEC (and this table) say so.
+SPEC_PERMISSIONS = {
+    "standards_manager": {
+        "signed_in", "case_view", "case_create", "case_assess", "evidence_view",
+        "evidence_add", "report_view",
+    },
+    "psd": {
+        "signed_in", "case_view", "case_psd", "evidence_view", "evidence_add", "report_view",
+    },
+    "psd_head": {
+        "signed_in", "case_view", "case_psd", "evidence_view", "evidence_add", "report_view",
+        "audit_read", "restricted_cases", "retention_decide", "import_cases", "access_approve",
+    },
+    "leadership": {"signed_in", "report_view"},
+    "admin": {"signed_in", "manage_users", "manage_organisation"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_permission_of_every_role_is_the_spec_table(role: Role) -> None:
+    granted = {p.value for p in Permission if can(FakeUser(role.value), p)}
+    assert granted == SPEC_PERMISSIONS[role.value]
+
+
+def test_an_account_awaiting_its_role_may_only_sign_in() -> None:
+    granted = {p.value for p in Permission if can(FakeUser("none"), p)}
+    assert granted == {"signed_in"}
+
+
 def test_psd_head_has_everything_psd_has() -> None:
     assert ROLE_PERMISSIONS[Role.PSD] < ROLE_PERMISSIONS[Role.PSD_HEAD]
 

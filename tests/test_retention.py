@@ -107,6 +107,90 @@ def test_period_is_configurable(app, make_case, make_user) -> None:
     case = make_case("closed")
     case.closed_on = today() - timedelta(days=800)
     db.session.commit()
-    assert case not in due_for_review({case.force_id})
+    head = make_user("psd_head")
+    assert case not in due_for_review(head)
     app.config["RETENTION_YEARS"] = 2
-    assert cutoff() < today() and case in due_for_review({case.force_id})
+    assert cutoff() < today() and case in due_for_review(head)
+
+
+def test_retention_list_hides_cases_about_the_head_of_psd(
+    app, make_case, make_user, make_person, make_department
+) -> None:
+    """Finding (issue 12): the retention page went round the case list's visibility rule."""
+    from casetrack.retention.service import due_for_review
+    from casetrack.timeutil import today
+
+    department = make_department()
+    mine = make_case(
+        "closed", department=department, subjects=[make_person(staff_number="WMP5150")]
+    )
+    other = make_case("closed", department=department)
+    for case in (mine, other):
+        case.closed_on = today() - timedelta(days=7 * 366)
+    db.session.commit()
+    head = make_user("psd_head", staff_number="WMP5150")
+    assert due_for_review(head) == [other]
+    actions = AuthActions(app.test_client())
+    actions.sign_in(head.email)
+    page = actions.client.get("/retention").get_data(as_text=True)
+    assert other.reference in page and mine.reference not in page
+    assert actions.client.get(f"/retention/{mine.id}").status_code == 404
+
+
+def test_only_a_head_of_psd_who_may_decide_deletes(
+    app, make_case, make_evidence, make_user, make_force
+) -> None:
+    """The service decides, not the page: another force's head of PSD, a PSD reviewer, an
+    open case however old, a blank reason and a wrong reference are each refused, and nothing
+    is deleted."""
+    import json
+
+    import pytest
+
+    from casetrack.errors import DomainError
+    from casetrack.retention.service import delete_case
+
+    case, item = _old_closed_case(make_case, make_evidence, make_user)
+    other_head = make_user("psd_head", forces=[make_force("WARKS")])
+    reviewer = make_user("psd")
+    head = make_user("psd_head")
+    for user in (other_head, reviewer):
+        with pytest.raises(DomainError, match="Only closed cases of your forces"):
+            delete_case(case, user, "Past six years", case.reference)
+    still_open = make_case("psd_investigation")
+    still_open.received_date = date(2010, 1, 4)
+    db.session.commit()
+    with pytest.raises(DomainError, match="Only closed cases of your forces"):
+        delete_case(still_open, head, "Past six years", still_open.reference)
+    with pytest.raises(DomainError, match="Enter the reason"):
+        delete_case(case, head, "   ", case.reference)
+    with pytest.raises(DomainError, match=f"Type the reference {case.reference}"):
+        delete_case(case, head, "Past six years", case.reference + "X")
+    db.session.rollback()
+    assert db.session.get(Case, case.id) is not None
+
+    names = delete_case(case, head, "  Past six years  ", f"  {case.reference.lower()} ")
+    db.session.commit()
+    assert names == [item.storage_name]
+    tombstone = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "case_deleted_under_retention")
+    )
+    assert tombstone.object_type == "case" and tombstone.object_id == str(case.id)
+    assert json.loads(tombstone.details) == {
+        "reference": case.reference,
+        "received": "2015-01-05",
+        "closed": "2016-02-01",
+        "reason": "Past six years",
+        "investigations": 1,
+        "evidence": [{"item": item.id, "sha256": item.sha256, "size": item.size}],
+    }
+
+
+def test_removing_files_after_the_commit(app, make_case, make_evidence, make_user) -> None:
+    from casetrack.retention.service import remove_files
+
+    case, item = _old_closed_case(make_case, make_evidence, make_user)
+    path = Path(app.config["EVIDENCE_DIR"]) / "objects" / item.storage_name
+    assert path.exists()
+    remove_files([item.storage_name, item.storage_name])  # a second time: already gone, fine
+    assert not path.exists()

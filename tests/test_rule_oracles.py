@@ -118,7 +118,7 @@ def test_retention_boundary(app, make_case, make_user, travel_to) -> None:
     passed, recent = make_case("closed"), make_case("closed")
     passed.closed_on, recent.closed_on = date(2020, 11, 18), date(2020, 11, 19)
     db.session.commit()
-    listed = due_for_review({passed.force_id})
+    listed = due_for_review(make_user("psd_head"))
     assert passed in listed and recent not in listed
     head = make_user("psd_head")
     with pytest.raises(DomainError, match="not yet passed"):
@@ -254,3 +254,61 @@ def test_a_standards_manager_cannot_record_a_concern_about_themselves(
             ),
             [me],
         )
+
+
+# ---- reports: the longest period (issue 12, finding 3) -------------------------------------
+@pytest.mark.parametrize(
+    ("start", "end", "refused_before"),
+    [
+        (date(2000, 1, 1), date(2049, 12, 31), None),  # 50 years to the day: allowed
+        (date(2000, 1, 1), date(2050, 1, 1), "1 January 2050"),
+        (date(2000, 4, 1), date(2050, 3, 31), None),
+        (date(2000, 4, 1), date(2050, 4, 1), "1 April 2050"),
+        (date(2000, 4, 1), date(2051, 1, 1), "1 April 2050"),
+        (date(2000, 2, 29), date(2050, 2, 28), None),  # no 29 February in 2050
+        (date(2000, 2, 29), date(2050, 3, 1), "1 March 2050"),
+        (date(2026, 5, 1), date(2026, 5, 1), None),  # one day
+    ],
+)
+def test_reports_cover_at_most_fifty_years(start, end, refused_before) -> None:
+    from casetrack.reports.figures import Period
+
+    problem = Period(start, end).too_long()
+    if refused_before is None:
+        assert problem is None
+    else:
+        assert problem == (
+            f"The period can be at most 50 years long: choose an end date before {refused_before}"
+        )
+
+
+# ---- the audit chain's and the evidence store's own words -----------------------------------
+def test_chain_problem_names_the_entry() -> None:
+    from casetrack.audit.service import ChainProblem
+
+    assert str(ChainProblem(7, 42, "edited")) == "entry 7 (id 42): edited"
+    assert str(ChainProblem(None, None, "head does not match")) == "chain head: head does not match"
+
+
+def test_hashing_file_is_a_readable_writable_seekable_file(tmp_path) -> None:
+    """Werkzeug's parser and send_file treat the upload as a file: every part of that
+    protocol works, and the hash and size cover exactly what was written."""
+    import hashlib
+
+    from casetrack.evidence.storage import HEAD_BYTES, HashingFile
+
+    upload = HashingFile(tmp_path)
+    data = b"line one\nline two\n" + b"x" * (HEAD_BYTES + 10)
+    assert upload.readable() and upload.writable() and upload.seekable()
+    assert upload.write(data[:5]) == 5 and upload.write(data[5:]) == len(data) - 5
+    assert upload.tell() == len(data)
+    assert upload.seek(0) == 0
+    assert upload.readline() == b"line one\n"
+    assert upload.read(4) == b"line"
+    upload.seek(0)
+    assert upload.read() == data
+    assert upload.size == len(data) and upload.sha256 == hashlib.sha256(data).hexdigest()
+    assert upload.head == data[:HEAD_BYTES]
+    assert not upload.closed
+    upload.discard()
+    assert upload.closed and not upload.path.exists()

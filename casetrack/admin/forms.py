@@ -14,7 +14,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.validators import InputRequired, Length, Optional
 
 from casetrack.auth.forms import confirm_password_field, new_password_field
-from casetrack.auth.permissions import ROLE_LABELS
+from casetrack.auth.permissions import CASE_ROLES, ROLE_LABELS
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -66,6 +66,14 @@ class NewUserForm(UserDetailsForm):
     new_password = new_password_field("Temporary password")
     confirm_password = confirm_password_field()
     submit = SubmitField("Create user", widget=GovSubmitInput())
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        if self.role.data in CASE_ROLES and not (
+            self.new_password.data or self.confirm_password.data
+        ):
+            # the head of PSD who approves the account chooses it (SPEC §9.1)
+            self.new_password.validators = self.confirm_password.validators = ()
+        return super().validate(extra_validators)
 
 
 class ResetPasswordForm(FlaskForm):

@@ -17,6 +17,7 @@ from casetrack.admin.forms import (
     ResetPasswordForm,
     UserDetailsForm,
 )
+from casetrack.approvals import service as approvals
 from casetrack.auth import service as accounts
 from casetrack.auth.access import require
 from casetrack.auth.models import User
@@ -63,7 +64,10 @@ def _chosen(model: type, ids: list[int] | None) -> list:
 @require(Permission.MANAGE_USERS)
 def users() -> ResponseReturnValue:
     rows = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
-    return render_template("admin/users.html", users=rows)
+    pending: dict[int, list] = {}
+    for req in approvals.all_pending():
+        pending.setdefault(req.user_id, []).append(req)
+    return render_template("admin/users.html", users=rows, pending=pending)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -73,7 +77,8 @@ def user_new() -> ResponseReturnValue:
     _placement_choices(form)
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            user, req = approvals.create_account(
+                by=current_user,
                 email=form.email.data,
                 name=form.name.data,
                 role=form.role.data,
@@ -87,11 +92,20 @@ def user_new() -> ResponseReturnValue:
             _show_error(form, error, "email")
         else:
             db.session.commit()
-            flash(
-                f"Account created for {user.email}. They must choose a new password when "
-                "they first sign in.",
-                "success",
-            )
+            if req is None:
+                flash(
+                    f"Account created for {user.email}. They must choose a new password when "
+                    "they first sign in.",
+                    "success",
+                )
+            else:
+                flash(
+                    f"Account created for {user.email}, with no role yet. It becomes "
+                    f"{req.role_label} when a head of PSD of "
+                    f"{', '.join(f.code for f in req.forces)} approves it; they choose its "
+                    "temporary password.",
+                    "success",
+                )
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user_new.html", form=form)
 
@@ -102,13 +116,18 @@ def user_detail(user_id: int) -> ResponseReturnValue:
     user: User = _get(User, user_id)  # type: ignore[assignment]
     form = UserDetailsForm(obj=None if request.method == "POST" else user)
     _placement_choices(form)
+    pending_access = approvals.pending_of(user, approvals.ACCESS)
     if request.method != "POST":
-        form.forces.data = [force.id for force in user.forces]
-        form.departments.data = [d.id for d in user.departments]
+        # the form shows what the account will be: what it has, or what is asked for it
+        shown = pending_access or user
+        form.role.data = shown.role if shown.role in dict(form.role.choices) else None
+        form.forces.data = [force.id for force in shown.forces]
+        form.departments.data = [d.id for d in shown.departments]
     if form.validate_on_submit():
         try:
-            changed = accounts.update_user(
+            changed, req = approvals.change_user(
                 user,
+                by=current_user,
                 name=form.name.data,
                 role=form.role.data,
                 forces=_chosen(Force, form.forces.data),
@@ -120,11 +139,44 @@ def user_detail(user_id: int) -> ResponseReturnValue:
             _show_error(form, error, "name")
         else:
             db.session.commit()
-            flash("Changes saved." if changed else "Nothing was changed.", "success")
+            if req is not None:
+                flash(
+                    f"{'Changes saved. ' if changed else ''}The new role, forces or departments "
+                    f"take effect when a head of PSD of {', '.join(f.code for f in req.forces)} "
+                    f"approves them. Until then {user.name} keeps their current access.",
+                    "success",
+                )
+            else:
+                flash("Changes saved." if changed else "Nothing was changed.", "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template(
-        "admin/user_detail.html", user=user, form=form, confirm=ConfirmForm(formdata=None)
+        "admin/user_detail.html",
+        user=user,
+        form=form,
+        confirm=ConfirmForm(formdata=None),
+        pending=approvals.pending_requests(user),
+        decided=approvals.latest_decided(user),
+        is_self=user.id == current_user.id,
     )
+
+
+@bp.route("/users/<int:user_id>/withdraw", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def user_withdraw_requests(user_id: int) -> ResponseReturnValue:
+    user: User = _get(User, user_id)  # type: ignore[assignment]
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    pending = approvals.pending_requests(user)
+    for req in pending:
+        approvals.withdraw(req, by=current_user)
+    db.session.commit()
+    flash(
+        "The requests awaiting approval were withdrawn."
+        if pending
+        else "There was no request to withdraw.",
+        "success",
+    )
+    return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -162,6 +214,8 @@ def _set_active(user_id: int, *, active: bool) -> ResponseReturnValue:
 @require(Permission.MANAGE_USERS)
 def user_reset_password(user_id: int) -> ResponseReturnValue:
     user: User = _get(User, user_id)  # type: ignore[assignment]
+    if approvals.needs_approval_to_reset(user):
+        return _request_password_reset(user)
     form = ResetPasswordForm()
     form.account_email, form.account_name = user.email, user.name
     if form.validate_on_submit():
@@ -174,6 +228,32 @@ def user_reset_password(user_id: int) -> ResponseReturnValue:
         )
         return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user_password.html", user=user, form=form)
+
+
+def _request_password_reset(user: User) -> ResponseReturnValue:
+    """A case-role account: the head of PSD who approves chooses the temporary password."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            approvals.request_password_reset(user, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                f"Password reset requested for {user.name}. They have been signed out. A head "
+                f"of PSD of {', '.join(f.code for f in user.forces)} chooses the temporary "
+                "password when they approve, and gives it to them.",
+                "success",
+            )
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template(
+        "admin/user_password_request.html",
+        user=user,
+        form=form,
+        pending=approvals.pending_of(user, approvals.PASSWORD),
+    )
 
 
 # ---- forces and departments -----------------------------------------------------------------

@@ -14,6 +14,18 @@ from casetrack.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE = 50
+LARGEST_SEQ = 2**63 - 1  # the largest integer either database stores
+
+
+def _sequence_number(raw: str | None) -> int | None:
+    """The `before` cursor: a sequence number, or None (start from the newest entry) when it
+    is missing, not a whole number, or outside what an entry can have: a hand-edited link
+    shows the newest entries rather than failing in the database."""
+    raw = (raw or "").strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= LARGEST_SEQ else None
 
 
 @bp.route("")
@@ -22,7 +34,7 @@ def index() -> ResponseReturnValue:
     action = (request.args.get("action") or "").strip()[:64]
     actor = (request.args.get("actor") or "").strip()[:254]
     object_id = (request.args.get("case") or "").strip()[:64]
-    before = request.args.get("before", type=int)
+    before = _sequence_number(request.args.get("before"))
     stmt = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(PAGE + 1)
     if action:
         stmt = stmt.where(AuditEvent.action == action)

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from casetrack.auth.permissions import Role
 from casetrack.auth.service import create_user
-from casetrack.cli import command_errors
+from casetrack.commands import command_errors
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force

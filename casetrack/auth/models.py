@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casetrack.auth.permissions import Role
+from casetrack.auth.permissions import NO_ROLE, Role
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.timeutil import utcnow
@@ -64,6 +64,8 @@ class User(db.Model):
 
     @property
     def role_label(self) -> str:
+        if self.role == NO_ROLE:
+            return "No role"
         try:
             return Role(self.role).label
         except ValueError:
@@ -93,3 +95,64 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+access_request_forces = Table(
+    "access_request_forces",
+    db.metadata,
+    Column("request_id", ForeignKey("access_requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("force_id", ForeignKey("forces.id"), primary_key=True),
+)
+
+access_request_departments = Table(
+    "access_request_departments",
+    db.metadata,
+    Column("request_id", ForeignKey("access_requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("departments.id"), primary_key=True),
+)
+
+
+class AccessRequest(db.Model):
+    """A change an administrator asked for that takes effect only when a head of PSD of the
+    force approves it (SPEC §9.1): a case role, or a case-role account's forces/departments
+    (kind "access"), or a new temporary password for a case-role account (kind "password").
+    """
+
+    __tablename__ = "access_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "access" or "password"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    new_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str | None] = mapped_column(String(32))  # the role asked for ("access")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was refused or withdrawn
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    # the forces and departments asked for ("access")
+    forces: Mapped[list[Force]] = relationship(secondary=access_request_forces, order_by=Force.code)
+    departments: Mapped[list[Department]] = relationship(
+        secondary=access_request_departments, order_by=Department.name
+    )
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
+
+    @property
+    def role_label(self) -> str:
+        try:
+            return Role(self.role).label if self.role else ""
+        except ValueError:
+            return self.role or ""
+
+    @property
+    def scope(self) -> list[Force]:
+        """The forces whose head of PSD decides it: those asked for, or the account's own."""
+        return list(self.forces) if self.kind == "access" else list(self.user.forces)

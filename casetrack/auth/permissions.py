@@ -41,7 +41,6 @@ class Permission(StrEnum):
     CASE_CREATE = "case_create"
     CASE_ASSESS = "case_assess"  # assess, resolve locally, refer, withdraw
     CASE_PSD = "case_psd"  # accept/return, assign, severity, IOPC, outcomes, reopen
-    PERSON_MANAGE = "person_manage"
     EVIDENCE_VIEW = "evidence_view"
     EVIDENCE_ADD = "evidence_add"
     REPORT_VIEW = "report_view"
@@ -49,10 +48,11 @@ class Permission(StrEnum):
     RESTRICTED_CASES = "restricted_cases"
     RETENTION_DECIDE = "retention_decide"
     IMPORT_CASES = "import_cases"
+    ACCESS_APPROVE = "access_approve"  # decide access requests for one's forces (SPEC §9.1)
 
 
 _CASE_WORK = {Permission.CASE_VIEW, Permission.EVIDENCE_VIEW, Permission.REPORT_VIEW}
-_PSD = _CASE_WORK | {Permission.CASE_PSD, Permission.EVIDENCE_ADD, Permission.PERSON_MANAGE}
+_PSD = _CASE_WORK | {Permission.CASE_PSD, Permission.EVIDENCE_ADD}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STANDARDS_MANAGER: frozenset(
@@ -61,7 +61,6 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASE_CREATE,
             Permission.CASE_ASSESS,
             Permission.EVIDENCE_ADD,
-            Permission.PERSON_MANAGE,
         }
     ),
     Role.PSD: frozenset(_PSD),
@@ -72,11 +71,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RESTRICTED_CASES,
             Permission.RETENTION_DECIDE,
             Permission.IMPORT_CASES,
+            Permission.ACCESS_APPROVE,
         }
     ),
     Role.LEADERSHIP: frozenset({Permission.REPORT_VIEW}),
     Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.MANAGE_ORGANISATION}),
 }
+
+
+# Roles that see case content: given, or moved between forces/departments, only when a head of
+# PSD of the force approves (SPEC §9.1). An account awaiting its first case role has NO_ROLE:
+# it may sign in (own password, sign out) and nothing else.
+CASE_ROLES = frozenset({Role.STANDARDS_MANAGER, Role.PSD, Role.PSD_HEAD})
+NO_ROLE = "none"
 
 
 class Actor(Protocol):
@@ -97,6 +104,8 @@ def register_object_rule(kind: type, rule: ObjectRule) -> None:
 
 def role_can(role: str | Role | None, permission: Permission) -> bool:
     """True if the role's permission set includes the permission (signed-in is every role's)."""
+    if role == NO_ROLE:
+        return permission is Permission.SIGNED_IN
     try:
         role = Role(role) if role is not None else None
     except ValueError:

@@ -16,6 +16,7 @@ from casetrack.auth.sessions import revoke_all
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
+from casetrack.org.numbers import normal_staff_number
 
 
 def normalise_email(email: str) -> str:
@@ -68,10 +69,11 @@ def _check_placement(
 
 
 def _clean_staff_number(staff_number: str | None) -> str | None:
-    value = (staff_number or "").strip().upper()
-    if len(value) > 32:
+    """The one normal form of SPEC §9.1, as workforce records hold it."""
+    value = normal_staff_number(staff_number)
+    if value and len(value) > 32:
         raise DomainError("Staff number must be 32 characters or fewer", "staff_number")
-    return value or None
+    return value
 
 
 def _clean_name(name: str) -> str:

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -35,8 +36,38 @@ THROTTLED = (
 )
 
 
+GUESSES_THROTTLED = (
+    "Too many wrong current passwords. Wait 15 minutes and try again, or ask your system "
+    "administrator to reset your password."
+)
+GUESSED_WRONG = "guessed_wrong"  # g flag: this request guessed wrongly
+
+# One counter of failed password checks per account, shared by the sign-in page and the
+# change-password page (SPEC §9): 5 wrong guesses lock the account on both, whichever page
+# (or mix of pages) they were made on. Shared limits leave the endpoint out of the key.
+ACCOUNT_SCOPE = "account-password-failures"
+
+
 def _account_key() -> str:
     return "account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _own_account_key() -> str:
+    """The signed-in user's account, in the same key space as _account_key()."""
+    email = getattr(current_user, "email", "") if current_user.is_authenticated else ""
+    return "account:" + normalise_email(email)[:254]
+
+
+def _signed_out() -> bool:
+    return not current_user.is_authenticated
+
+
+def _guessed_wrong(response: object) -> bool:
+    return bool(g.get(GUESSED_WRONG))
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_ACCOUNT"]
 
 
 def _address_key() -> str:
@@ -59,12 +90,12 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
+@limiter.shared_limit(
+    _account_limit,
+    scope=ACCOUNT_SCOPE,
     key_func=_account_key,
     methods=["POST"],
     deduct_when=_failed,
-    scope="sign-in-account",
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_ADDRESS"],
@@ -117,6 +148,15 @@ def sign_in() -> ResponseReturnValue:
     )
 
 
+def throttled_password_change(error: TooManyRequests) -> ResponseReturnValue:
+    """Shown instead of a bare 429 when the account's password checks are throttled."""
+    record("password_change_throttled", object_type="user", object_id=current_user.id)
+    db.session.commit()
+    form = ChangePasswordForm()
+    form.current_password.errors = [GUESSES_THROTTLED]
+    return render_template("auth/change_password.html", form=form), 429
+
+
 def throttled_sign_in(error: TooManyRequests) -> ResponseReturnValue:
     """Shown instead of a bare 429 when sign-in attempts are throttled."""
     record("sign_in_throttled", actor=(None, normalise_email(request.form.get("email", ""))[:254]))
@@ -137,6 +177,14 @@ def sign_out() -> ResponseReturnValue:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @require(Permission.SIGNED_IN)
+@limiter.shared_limit(
+    _account_limit,
+    scope=ACCOUNT_SCOPE,
+    key_func=_own_account_key,
+    methods=["POST"],
+    deduct_when=_guessed_wrong,
+    exempt_when=_signed_out,  # sent to sign in first; nothing is checked
+)
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     form.account_email, form.account_name = current_user.email, current_user.name
@@ -146,6 +194,16 @@ def change_password() -> ResponseReturnValue:
             change_own_password(user, form.current_password.data, form.new_password.data)
         except DomainError as error:
             getattr(form, error.field or "new_password").errors.append(error.message)
+            # The service refuses before it changes anything: the audit entry is all we commit.
+            wrong = error.field == "current_password"
+            setattr(g, GUESSED_WRONG, wrong)  # a wrong guess counts against the account
+            record(
+                "password_change_failed",
+                object_type="user",
+                object_id=user.id,
+                details={"reason": "wrong current password" if wrong else error.message},
+            )
+            db.session.commit()
         else:
             start_session(user)  # a fresh session here; every other browser is signed out
             db.session.commit()

@@ -1,57 +1,113 @@
-"""Who may see and act on which case (SPEC §1) — the one place these rules live.
+"""Who may see and do what with which case and evidence item (SPEC §1, §9.1): the one place.
 
-The same rule exists twice, as a Python check on one case (`case_rule`, registered with
-can()) and as an SQL condition for lists (`visible_cases`); a test checks they agree.
+Route level, every route declares the permission it needs (casetrack/auth/access.py, with the
+role → permission table in casetrack/auth/permissions.py). Object level, everything is here:
+
+- **Conflict of interest.** Nobody sees a case in which they are a subject (their account's
+  staff number, in the normal form of casetrack/org/numbers.py, against the subjects' of the
+  same force), whatever their role.
+- **Restricted cases.** Seen by holders of `RESTRICTED_CASES` (head of PSD) of the case's
+  force, and by the users named on the case who could see it anyway; nobody else.
+- **Viewing** (`CASE_VIEW`, `EVIDENCE_VIEW`): a Standards Manager sees their departments'
+  cases; PSD and the head of PSD see every case of their forces (read-only until referred).
+- **Acting** (every other permission): a Standards Manager acts on their departments' cases
+  while the case is with them (logged, assessed, local resolution); PSD acts on their forces'
+  cases while the case is with PSD (referred, under investigation, or closed — to reopen).
+  Evidence is added, corrected and withdrawn only while the case is open and with the user's
+  side: never on a closed or withdrawn case (reopen first). Retention decisions are about
+  closed cases only.
+
+`case_rule` is registered with `can()`; `visible_cases` is the same view rule as SQL for every
+list (case list, dashboards, retention, people's cases). A test checks the two agree.
+`load_case` and `load_item` are how views fetch what they show: 404 for anything the user may
+not see (existence is not revealed), the refusal audited, and every page view audited.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import abort, request
+from flask_login import current_user
 from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from casetrack.auth.permissions import Permission, Role, register_object_rule
+from casetrack.auth.permissions import Permission, Role, can, register_object_rule, role_can
 from casetrack.cases.models import Case, Investigation, Person, case_access
+from casetrack.cases.workflow import State
+from casetrack.org.numbers import normal_staff_number
+
+VIEW_PERMISSIONS = frozenset({Permission.CASE_VIEW, Permission.EVIDENCE_VIEW})
+
+# Whose turn it is: the states in which each side acts on a case.
+SM_STATES = frozenset({State.LOGGED, State.ASSESSED, State.LOCAL_RESOLUTION})
+PSD_STATES = frozenset({State.REFERRED_TO_PSD, State.PSD_INVESTIGATION, State.CLOSED})
+EVIDENCE_STATES = {
+    Role.STANDARDS_MANAGER: SM_STATES - {State.CLOSED},
+    Role.PSD: PSD_STATES - {State.CLOSED},
+    Role.PSD_HEAD: PSD_STATES - {State.CLOSED},
+}
+CASE_STATES = {Role.STANDARDS_MANAGER: SM_STATES, Role.PSD: PSD_STATES, Role.PSD_HEAD: PSD_STATES}
+
+
+def _own_number(user: Any) -> str | None:
+    return normal_staff_number(getattr(user, "staff_number", None))
 
 
 def is_subject(user: Any, case: Case) -> bool:
     """Conflict of interest: the user's own workforce record is a subject of the case."""
-    number = getattr(user, "staff_number", None)
+    number = _own_number(user)
     if not number:
         return False
     forces = user.force_ids
     return any(
-        inv.person.staff_number == number and inv.person.force_id in forces
+        normal_staff_number(inv.person.staff_number) == number and inv.person.force_id in forces
         for inv in case.investigations
     )
 
 
-def _role_sees(user: Any, case: Case) -> bool:
-    role = user.role
-    if role == Role.STANDARDS_MANAGER:
+def _in_scope(user: Any, case: Case) -> bool:
+    """The user's departments (Standards Manager) or forces (PSD, head of PSD)."""
+    if user.role == Role.STANDARDS_MANAGER:
         return case.department_id is not None and case.department_id in user.department_ids
-    if role in (Role.PSD, Role.PSD_HEAD):
+    if user.role in (Role.PSD, Role.PSD_HEAD):
         return case.force_id in user.force_ids
     return False
 
 
+def _restricted_allows(user: Any, case: Case) -> bool:
+    if not case.restricted:
+        return True
+    if role_can(user.role, Permission.RESTRICTED_CASES) and case.force_id in user.force_ids:
+        return True
+    return any(named.id == user.id for named in case.named_users)
+
+
 def case_rule(user: Any, permission: Permission, case: Case) -> bool:
-    """Object-level rule for every case permission (view, act, evidence)."""
-    if is_subject(user, case):
+    """Object-level rule for every case and evidence permission: view versus act."""
+    if is_subject(user, case) or not _restricted_allows(user, case) or not _in_scope(user, case):
         return False
-    if case.restricted:
-        if user.role == Role.PSD_HEAD and case.force_id in user.force_ids:
-            return True
-        return any(named.id == user.id for named in case.named_users) and _role_sees(user, case)
-    return _role_sees(user, case)
+    if permission in VIEW_PERMISSIONS:
+        return True
+    state = State(case.state)
+    if permission is Permission.EVIDENCE_ADD:
+        return state in EVIDENCE_STATES.get(Role(user.role), frozenset())
+    if permission is Permission.RETENTION_DECIDE:
+        return state is State.CLOSED
+    return state in CASE_STATES.get(Role(user.role), frozenset())
 
 
 register_object_rule(Case, case_rule)
 
 
+def may_change_evidence(user: Any, case: Case) -> bool:
+    """Add, correct or withdraw evidence on this case now (open, and with the user's side)."""
+    return can(user, Permission.EVIDENCE_ADD, case)
+
+
 def visible_cases(user: Any) -> ColumnElement[bool]:
-    """SQL condition: the cases this user may see. Mirrors case_rule()."""
+    """SQL condition: the cases this user may see (case_rule for CASE_VIEW, for lists)."""
     role = user.role
     if role == Role.STANDARDS_MANAGER:
         ids = list(user.department_ids)
@@ -61,22 +117,94 @@ def visible_cases(user: Any) -> ColumnElement[bool]:
         sees = Case.force_id.in_(ids) if ids else false()
     else:
         return false()
-    if role != Role.PSD_HEAD:  # the head of PSD sees their forces' restricted cases
-        named = exists(
-            select(case_access.c.case_id).where(
-                case_access.c.case_id == Case.id, case_access.c.user_id == user.id
-            )
+    named = exists(
+        select(case_access.c.case_id).where(
+            case_access.c.case_id == Case.id, case_access.c.user_id == user.id
         )
-        sees = and_(sees, or_(Case.restricted.is_(False), named))
-    if user.staff_number:
+    )
+    if role_can(role, Permission.RESTRICTED_CASES):
+        named = or_(named, Case.force_id.in_(list(user.force_ids)))
+    sees = and_(sees, or_(Case.restricted.is_(False), named))
+    number = _own_number(user)
+    if number:
         own = exists(
             select(Investigation.id)
             .join(Person, Person.id == Investigation.person_id)
             .where(
                 Investigation.case_id == Case.id,
-                Person.staff_number == user.staff_number,
+                Person.staff_number == number,
                 Person.force_id.in_(list(user.force_ids)),
             )
         )
         sees = and_(sees, ~own)
     return sees
+
+
+# ---- loading what a page shows ---------------------------------------------------------------
+
+
+def _audit_page_view(object_type: str, object_id: int, details: dict[str, Any]) -> None:
+    """Every page that shows case or evidence content is an audit entry (SPEC §9.1)."""
+    from casetrack.audit.service import record
+    from casetrack.extensions import db
+
+    if request.method != "GET":
+        return  # a POST is audited by the change it makes (or its refusal)
+    record(
+        "case_viewed" if object_type == "case" else "evidence_viewed",
+        object_type=object_type,
+        object_id=object_id,
+        details={**details, "page": request.endpoint or ""},
+    )
+    db.session.commit()
+
+
+def _refuse(action: str, object_type: str, object_id: int) -> None:
+    from casetrack.audit.service import record
+    from casetrack.extensions import db
+
+    record(action, object_type=object_type, object_id=object_id)
+    db.session.commit()
+    abort(404)
+
+
+def load_case(case_id: int, *, audit: bool = True) -> Case:
+    """The case, if this user may see it; otherwise 404 (existence is not revealed).
+
+    Its subjects come with it in one query each for investigations, people and standards (the
+    access rule needs the people, the case pages show the standards), not two per subject.
+    The view is audited (GET); pass audit=False only where the page records its own entry.
+    """
+    from casetrack.extensions import db
+
+    subjects = selectinload(Case.investigations)
+    case = db.session.get(
+        Case,
+        case_id,
+        options=[
+            subjects.selectinload(Investigation.person),
+            subjects.selectinload(Investigation.standard_rows),
+        ],
+    )
+    if case is None:
+        abort(404)
+    if not can(current_user, Permission.CASE_VIEW, case):
+        _refuse("case_access_refused", "case", case_id)
+    if audit:
+        _audit_page_view("case", case.id, {"reference": case.reference})
+    return case
+
+
+def load_item(item_id: int, *, audit: bool = True) -> Any:
+    """The evidence item, if this user may see its case; otherwise 404 (audited)."""
+    from casetrack.evidence.models import EvidenceItem
+    from casetrack.extensions import db
+
+    item = db.session.get(EvidenceItem, item_id)
+    if item is None:
+        abort(404)
+    if not can(current_user, Permission.EVIDENCE_VIEW, item.case):
+        _refuse("evidence_access_refused", "evidence", item_id)
+    if audit:
+        _audit_page_view("evidence", item.id, {"reference": item.case.reference})
+    return item

@@ -219,7 +219,9 @@ def financial_year_start(on: date) -> date:
 
 
 def leadership_headlines(force_ids: list[int]) -> dict[str, Any]:
-    """Aggregates only — never names or case details — for this financial year so far."""
+    """Aggregates only — never names or case details — for this financial year so far, with
+    publication protection always (SPEC §6: these are leadership's figures)."""
+    from casetrack.reports.figures import suppress
     from casetrack.vocab import OUTCOME_GROUP
 
     start = financial_year_start(today())
@@ -238,8 +240,8 @@ def leadership_headlines(force_ids: list[int]) -> dict[str, Any]:
     )
     return {
         "since": start,
-        "investigations": sum(counts.values()),
-        "open": counts.get(None, 0),
-        "finalised": finalised,
-        "faced_action": action,
+        "investigations": suppress(sum(counts.values()), True),
+        "open": suppress(counts.get(None, 0), True),
+        "finalised": suppress(finalised, True),
+        "faced_action": suppress(action, True),
     }

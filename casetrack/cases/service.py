@@ -4,6 +4,7 @@ audit entry in the caller's transaction; nothing here commits.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +42,7 @@ from casetrack.cases.workflow import (
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
+from casetrack.org.numbers import normal_staff_number
 from casetrack.timeutil import today, utcnow
 
 # Management advice/action were replaced by reflective practice on 1 February 2020.
@@ -74,11 +76,13 @@ def allocate_reference(force: Force, year: int) -> str:
     return f"{force.code}-{year}-{number:05d}"
 
 
-def person_by_number(force: Force, staff_number: str) -> Person | None:
+def person_by_number(force: Force, staff_number: str | None) -> Person | None:
+    """The force's workforce record with this number, however it was typed (SPEC §9.1)."""
+    number = normal_staff_number(staff_number)
+    if number is None:
+        return None
     return db.session.scalar(
-        select(Person).where(
-            Person.force_id == force.id, Person.staff_number == staff_number.strip().upper()
-        )
+        select(Person).where(Person.force_id == force.id, Person.staff_number == number)
     )
 
 
@@ -94,9 +98,28 @@ class SubjectDetails:
     politically_restricted: bool = False
 
 
-def find_or_add_person(force: Force, details: SubjectDetails) -> Person:
-    """The workforce record with this staff number in this force, or a new one."""
-    number = (details.staff_number or "").strip().upper() or None
+def _same_name(typed: str | None, recorded: str | None) -> bool:
+    def norm(text: str | None) -> str:
+        return " ".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
+    return bool(norm(typed)) and norm(typed) == norm(recorded)
+
+
+def find_or_add_person(
+    force: Force, details: SubjectDetails, *, visible_departments: Iterable[int] | None = None
+) -> Person:
+    """The workforce record with this staff number in this force, or a new one.
+
+    `visible_departments`: the departments whose workforce records the user may see (a
+    Standards Manager's own); None means every record of the force. A record outside them is
+    never shown: it is used only when the name typed is the name it holds (the person is the
+    same — one record per number keeps the conflict-of-interest rule and the person's history
+    whole), and nothing from it is read back into the form or changed. Otherwise the number
+    is refused without saying whose it is.
+    """
+    number = normal_staff_number(details.staff_number)
+    if number and len(number) > 32:
+        raise DomainError("Staff number must be 32 characters or fewer", "subject_number")
     if details.role not in vocab.PERSON_ROLES:
         raise DomainError(f"Unknown role {details.role!r}", "subject_role")
     if details.rank and details.rank not in vocab.RANKS:
@@ -106,6 +129,15 @@ def find_or_add_person(force: Force, details: SubjectDetails) -> Person:
     if number:
         existing = person_by_number(force, number)
         if existing is not None:
+            allowed = None if visible_departments is None else set(visible_departments)
+            hidden = allowed is not None and existing.department_id not in allowed
+            if hidden and not _same_name(details.name, existing.name):
+                raise DomainError(
+                    f"Staff number {number} is on a workforce record outside your departments "
+                    "under a different name, which you cannot see. Check the number, and enter "
+                    "the subject's full name as the force records it.",
+                    "subject_number",
+                )
             return existing
     person = Person(
         force=force,
@@ -339,8 +371,6 @@ def may_take(user: User, case: Case, action: Action) -> bool:
     if (state, action) not in TRANSITIONS:
         return False
     needed = Permission.CASE_ASSESS if side_for(action, state) == "sm" else Permission.CASE_PSD
-    if action is Action.WITHDRAW and can(user, Permission.CASE_PSD, case):
-        return True  # PSD may also withdraw a concern that never needed to be one
     return can(user, needed, case)
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from casetrack import vocab
@@ -18,7 +17,8 @@ from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission, can
 from casetrack.cases import forms as case_forms
 from casetrack.cases import service
-from casetrack.cases.models import Case, Investigation, Person
+from casetrack.cases.access import load_case
+from casetrack.cases.models import Case, Person
 from casetrack.cases.queries import CaseFilters, case_page
 from casetrack.cases.workflow import (
     ACTION_DONE,
@@ -38,30 +38,6 @@ from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
-
-
-def load_case(case_id: int) -> Case:
-    """The case, if this user may see it; otherwise 404 (existence is not revealed).
-
-    Its subjects come with it in one query each for investigations, people and standards (the
-    access rule needs the people, the case pages show the standards), not two per subject.
-    """
-    subjects = selectinload(Case.investigations)
-    case = db.session.get(
-        Case,
-        case_id,
-        options=[
-            subjects.selectinload(Investigation.person),
-            subjects.selectinload(Investigation.standard_rows),
-        ],
-    )
-    if case is None:
-        abort(404)
-    if not can(current_user, Permission.CASE_VIEW, case):
-        record("case_access_refused", object_type="case", object_id=case_id)
-        db.session.commit()
-        abort(404)
-    return case
 
 
 def _show(form: Any, error: DomainError, default: str) -> None:
@@ -115,6 +91,10 @@ def _subject_from_form(form: Any, force: Force) -> Person:
             rank=form.subject_rank.data or None,
             department=department,
             politically_restricted=bool(form.subject_politically_restricted.data),
+        ),
+        # A Standards Manager never sees another department's workforce record (finding 7).
+        visible_departments=(
+            current_user.department_ids if current_user.role == "standards_manager" else None
         ),
     )
 
@@ -276,11 +256,7 @@ def actions_for(case: Case) -> list[Action]:
 @bp.route("/<int:case_id>")
 @require(Permission.CASE_VIEW)
 def detail(case_id: int) -> ResponseReturnValue:
-    case = load_case(case_id)
-    record(
-        "case_viewed", object_type="case", object_id=case.id, details={"reference": case.reference}
-    )
-    db.session.commit()
+    case = load_case(case_id)  # audited as a view
     return render_template(
         "cases/detail.html",
         case=case,
@@ -300,6 +276,18 @@ def detail(case_id: int) -> ResponseReturnValue:
 @require(Permission.CASE_ASSESS)
 def add_subject(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
+    if case.state not in (State.LOGGED, State.ASSESSED) or not can(
+        current_user, Permission.CASE_ASSESS, case
+    ):
+        reason = "Subjects are added by the case's Standards Manager while it is logged or assessed"
+        page = render_template(
+            "cases/refused.html",
+            case=case,
+            action=None,
+            reason=reason,
+            heading="You cannot add a subject now",
+        )
+        return page, 403
     form = case_forms.AddSubjectForm(data={"version": case.version})
     _fill_subject_choices(form, {case.force_id})
     if form.validate_on_submit():
@@ -313,19 +301,7 @@ def add_subject(case_id: int) -> ResponseReturnValue:
         else:
             flash(f"{person.display_name} added as a subject.", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    _audit_view(case, "add_subject")
     return render_template("cases/add_subject.html", case=case, form=form)
-
-
-def _audit_view(case: Case, page: str) -> None:
-    """Action pages show case details too: record the view like the case page does."""
-    record(
-        "case_viewed",
-        object_type="case",
-        object_id=case.id,
-        details={"reference": case.reference, "page": page},
-    )
-    db.session.commit()
 
 
 def _as_domain_error(error: Exception) -> DomainError:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from casetrack.auth.models import User
 from casetrack.auth.service import create_user
-from casetrack.cli import command_errors
+from casetrack.commands import command_errors
 from casetrack.demo.cases import load_demo_cases
 from casetrack.extensions import db
 from casetrack.org.service import add_department, add_force

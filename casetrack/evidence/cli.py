@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from casetrack.cli import command_errors
+from casetrack.commands import command_errors
 from casetrack.evidence import service
 from casetrack.evidence.models import EvidenceItem
 from casetrack.extensions import db

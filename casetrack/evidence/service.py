@@ -16,7 +16,7 @@ from sqlalchemy import select
 from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.models import User
-from casetrack.auth.permissions import Permission, can
+from casetrack.cases.access import may_change_evidence
 from casetrack.cases.models import Case
 from casetrack.cases.workflow import OPEN_STATES, State
 from casetrack.errors import DomainError
@@ -122,17 +122,29 @@ def evidence_for(case: Case) -> list[EvidenceItem]:
 
 
 def can_add(user: User, case: Case) -> bool:
-    return case.state in OPEN_STATES and can(user, Permission.EVIDENCE_ADD, case)
+    """Add, correct or withdraw evidence on this case now (the access rule: open, and with the
+    user's side)."""
+    return may_change_evidence(user, case)
+
+
+def check_change(user: User, case: Case, what: str) -> None:
+    """The authoritative check for every evidence change, with the reason in words."""
+    if may_change_evidence(user, case):
+        return
+    state = State(case.state)
+    if state not in OPEN_STATES:
+        raise DomainError(
+            f"Evidence on a {state.label.lower()} case cannot be {what}"
+            + (": reopen the case first" if state is State.CLOSED else "")
+        )
+    raise DomainError(f"Evidence on this case cannot be {what} by you at this stage")
 
 
 def add_evidence(
     case: Case, user: User, uploads: Sequence[Upload], details: CaptureDetails
 ) -> list[EvidenceItem]:
     """Check every file first (a bad one refuses the lot), then place each and add its row."""
-    if not can(user, Permission.EVIDENCE_ADD, case):
-        raise DomainError("You cannot add evidence to this case")
-    if case.state not in OPEN_STATES:
-        raise DomainError(f"Evidence cannot be added to a {State(case.state).label.lower()} case")
+    check_change(user, case, "added")
     if not uploads:
         raise DomainError("Choose at least one file", "files")
     validate_details(details)
@@ -265,6 +277,7 @@ def _clean_date(value: str, field: str) -> str | None:
 
 def correct(item: EvidenceItem, user: User, field: str, value: str | None, reason: str) -> None:
     """Record a correction to a metadata field; the original stays as it was."""
+    check_change(user, item.case, "corrected")
     if field not in CORRECTABLE:
         raise DomainError("Choose a field to correct", "field")
     reason = (reason or "").strip()
@@ -316,6 +329,7 @@ def case_event(item: EvidenceItem, user: User, action: str, note: str) -> None:
 
 def withdraw(item: EvidenceItem, user: User, reason: str) -> None:
     """Mark a wrongly attached file withdrawn. The file and its row stay."""
+    check_change(user, item.case, "withdrawn")
     if item.withdrawn:
         raise DomainError("This item is already withdrawn")
     reason = (reason or "").strip()

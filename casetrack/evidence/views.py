@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -23,9 +24,9 @@ from flask_login import current_user
 from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.access import require
-from casetrack.auth.permissions import Permission, can
+from casetrack.auth.permissions import Permission
+from casetrack.cases.access import load_case, load_item
 from casetrack.cases.models import Case
-from casetrack.cases.views import load_case
 from casetrack.errors import DomainError
 from casetrack.evidence import service
 from casetrack.evidence.export import bundle
@@ -38,16 +39,13 @@ from casetrack.timeutil import LONDON
 bp = Blueprint("evidence", __name__)
 
 
-def load_item(item_id: int, permission: Permission = Permission.EVIDENCE_VIEW) -> EvidenceItem:
-    """The item, if this user may see its case; otherwise 404 (and the attempt is audited)."""
-    item = db.session.get(EvidenceItem, item_id)
-    if item is None:
-        abort(404)
-    if not can(current_user, permission, item.case):
-        record("evidence_access_refused", object_type="evidence", object_id=item_id)
-        db.session.commit()
-        abort(404)
-    return item
+def _refuse_change(case: Case, what: str) -> None:
+    """A change the access rule does not allow now: say why (after the view is audited)."""
+    try:
+        service.check_change(current_user, case, what)
+    except DomainError as error:
+        page = render_template("evidence/refused.html", case=case, what=what, reason=error.message)
+        abort(make_response(page, 403))
 
 
 def _captured_at(form: UploadForm) -> datetime:
@@ -60,8 +58,7 @@ def _captured_at(form: UploadForm) -> datetime:
 @require(Permission.EVIDENCE_ADD)
 def upload(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
-    if not service.can_add(current_user, case):
-        abort(403)
+    _refuse_change(case, "added")
     form = UploadForm()
     if form.validate_on_submit():
         files = [f for f in request.files.getlist("files") if f and (f.filename or f.stream)]
@@ -103,7 +100,7 @@ def upload(case_id: int) -> ResponseReturnValue:
 @bp.route("/evidence/<int:item_id>")
 @require(Permission.EVIDENCE_VIEW)
 def item(item_id: int) -> ResponseReturnValue:
-    evidence = load_item(item_id)
+    evidence = load_item(item_id, audit=False)  # the custody entry below is the audit entry
     service.custody(evidence, current_user, "viewed")
     db.session.commit()
     return render_template(
@@ -115,7 +112,7 @@ def item(item_id: int) -> ResponseReturnValue:
         vocab=vocab,
         confirm=ConfirmForm(),
         previewable=evidence.media_type in INLINE_IMAGES and not evidence.withdrawn,
-        can_change=can(current_user, Permission.EVIDENCE_ADD, evidence.case),
+        can_change=service.can_add(current_user, evidence.case),
     )
 
 
@@ -237,7 +234,8 @@ def export(case_id: int) -> ResponseReturnValue:
 @bp.route("/evidence/<int:item_id>/correct", methods=["GET", "POST"])
 @require(Permission.EVIDENCE_ADD)
 def correct(item_id: int) -> ResponseReturnValue:
-    evidence = load_item(item_id, Permission.EVIDENCE_ADD)
+    evidence = load_item(item_id)
+    _refuse_change(evidence.case, "corrected")
     form = CorrectionForm()
     if form.validate_on_submit():
         try:
@@ -257,7 +255,8 @@ def correct(item_id: int) -> ResponseReturnValue:
 @bp.route("/evidence/<int:item_id>/withdraw", methods=["GET", "POST"])
 @require(Permission.EVIDENCE_ADD)
 def withdraw(item_id: int) -> ResponseReturnValue:
-    evidence = load_item(item_id, Permission.EVIDENCE_ADD)
+    evidence = load_item(item_id)
+    _refuse_change(evidence.case, "withdrawn")
     form = WithdrawForm()
     if form.validate_on_submit():
         try:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from casetrack.cli import command_errors
+from casetrack.commands import command_errors
 from casetrack.extensions import db
 from casetrack.imports import importer
 

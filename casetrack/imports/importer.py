@@ -47,7 +47,9 @@ CASE_COLUMNS = (
     "summary",
     "referred_to_psd",
 )
-OUR_REFERENCE = re.compile(r"^([A-Z][A-Z0-9_]{1,15})-(\d{4})-(\d{5})$")
+# `<FORCE>-<YYYY>-<NNNNN>`, read from the right: the year and number are the last two
+# hyphen-separated parts, whatever the force code holds (dots, underscores, even hyphens).
+OUR_REFERENCE = re.compile(r"^([A-Z][A-Z0-9_.-]{0,14}[A-Z0-9])-(\d{4})-(\d{5})$")
 Progress = Callable[[int], None]
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from casetrack import vocab
+from casetrack.org.numbers import normal_staff_number
 
 # column → required
 COLUMNS: dict[str, bool] = {
@@ -239,6 +240,8 @@ class RowChecker:
             name: raw.get(name, "").strip()
             for name in ("summary", "subject_number", "subject_name")
         }
+        # one normal form for staff numbers (SPEC §9.1): `WMP 3310` is `WMP3310`
+        texts["subject_number"] = normal_staff_number(texts["subject_number"]) or ""
         for name, limit in (("summary", 5000), ("subject_number", 32), ("subject_name", 120)):
             if len(texts[name]) > limit:
                 self._fail(line, name, f"is longer than {limit} characters")
@@ -253,7 +256,7 @@ class RowChecker:
             platforms=self.codes(line, raw, "platform"),
             categories=self.codes(line, raw, "categories"),
             summary=texts["summary"],
-            subject_number=texts["subject_number"].upper() or None,
+            subject_number=texts["subject_number"] or None,
             subject_name=texts["subject_name"] or None,
             subject_role=role or "",
             subject_rank=rank,

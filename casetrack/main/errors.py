@@ -50,6 +50,10 @@ def register_error_pages(app: Flask) -> None:
             from casetrack.auth.views import throttled_sign_in
 
             return throttled_sign_in(error)
+        if request.endpoint == "auth.change_password":
+            from casetrack.auth.views import throttled_password_change
+
+            return throttled_password_change(error)
         return _page(429)
 
     @app.errorhandler(RequestEntityTooLarge)

@@ -7,9 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
+from casetrack.approvals.service import for_head
 from casetrack.auth.access import public, require
 from casetrack.auth.models import User
-from casetrack.auth.permissions import Permission, Role
+from casetrack.auth.permissions import NO_ROLE, Permission, Role
 from casetrack.cases.queries import dashboard, leadership_headlines
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
@@ -20,6 +21,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @require(Permission.SIGNED_IN)
 def home() -> ResponseReturnValue:
+    if current_user.role == NO_ROLE:  # awaiting a head of PSD's approval (SPEC §9.1)
+        return render_template("main/home_no_role.html")
     role = Role(current_user.role)
     context: dict[str, object] = {}
     if role is Role.ADMIN:
@@ -35,6 +38,8 @@ def home() -> ResponseReturnValue:
         context["headlines"] = leadership_headlines(list(current_user.force_ids))
     else:
         context["board"] = dashboard(current_user)
+    if role is Role.PSD_HEAD:
+        context["access_requests"] = len(for_head(current_user))
     return render_template(f"main/home_{role.value}.html", **context)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from casetrack.cli import command_errors
+from casetrack.commands import command_errors
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.org import service

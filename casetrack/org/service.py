@@ -11,14 +11,35 @@ from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 
-CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
+# Codes as forces write them in their spreadsheets: letters, digits and the separators
+# `_`, `.` and `-` (`GMP-D1`, `NPU.B1`, `BIRM_E`), starting with a letter and ending with a
+# letter or digit, 2 to 16 characters. A force code may not hold a hyphen: it begins every
+# case reference, `<FORCE>-<YYYY>-<NNNNN>` (SPEC §2), whose parts people and scripts split
+# at the hyphens, and `A-2024` as a force would make `A-2024-2024-00001`.
+DEPARTMENT_CODE_PATTERN = re.compile(r"^[A-Z](?:[A-Z0-9_.-]{0,14}[A-Z0-9])$")
+FORCE_CODE_PATTERN = re.compile(r"^[A-Z](?:[A-Z0-9_.]{0,14}[A-Z0-9])$")
+CODE_PATTERN = DEPARTMENT_CODE_PATTERN  # the wider of the two (imports and forms)
 
 
 def clean_code(code: str, what: str) -> str:
     code = (code or "").strip().upper()
-    if not CODE_PATTERN.fullmatch(code):
+    if what == "Force":
+        if not FORCE_CODE_PATTERN.fullmatch(code):
+            hyphen = (
+                " (no hyphens: a force code begins every case reference, whose parts are "
+                "separated by hyphens)"
+                if "-" in code
+                else ""
+            )
+            raise DomainError(
+                "Force code must be 2 to 16 letters, digits, underscores or dots, starting with "
+                f"a letter and ending with a letter or digit{hyphen}",
+                "code",
+            )
+    elif not DEPARTMENT_CODE_PATTERN.fullmatch(code):
         raise DomainError(
-            f"{what} code must be 2 to 16 letters, digits or underscores, starting with a letter",
+            f"{what} code must be 2 to 16 letters, digits, underscores, dots or hyphens, "
+            "starting with a letter and ending with a letter or digit",
             "code",
         )
     return code

@@ -10,7 +10,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from casetrack.cli import command_errors
+from casetrack.commands import command_errors
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.org.models import Force
@@ -65,9 +65,13 @@ def outcomes(
     start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
     if start > end:
         raise DomainError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
+    period = Period(start, end, year_basis)
+    problem = period.too_long()
+    if problem:
+        raise DomainError(problem.replace("an end date", "a --to date"))
     forces = _forces(force_codes)
     request = document.ReportRequest(
-        period=Period(start, end, year_basis),
+        period=period,
         forces=forces,
         suppressed=publication,
         foi_reference=foi_reference[:40],

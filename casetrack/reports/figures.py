@@ -11,6 +11,18 @@ Count = int | str  # a number, or "*" once suppressed
 
 SUPPRESSED = "*"
 SUPPRESS_BELOW = 5  # counts from 1 to 4 are hidden in publication mode
+# The longest period a report covers. Police conduct records are kept for 6 years by default
+# and FOI requests ask for 5 to 15; 50 years holds every record a force could still have
+# (the present forces date from 1974) and keeps a by-year table to at most 51 rows, where a
+# date range of 0001 to 9999 rendered 9,000 rows and took the worker past its time limit.
+MAX_PERIOD_YEARS = 50
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year without one: the day after 28 February
+        return date(day.year + years, 3, 1)
 
 
 @dataclass(frozen=True)
@@ -30,9 +42,25 @@ class Period:
             return day.year if day.month >= 4 else day.year - 1
         return day.year
 
-    def years(self) -> list[str]:
+    def years(self, until: date | None = None) -> list[str]:
+        """The report years of the period; with `until` (today), none after the year it falls
+        in — cases are never received in the future, so later years can hold no data."""
         first, last = self.year_of(self.start), self.year_of(self.end)
+        if until is not None:
+            last = max(first, min(last, self.year_of(until)))
         return [self.year_key(year) for year in range(first, last + 1)]
+
+    def too_long(self) -> str | None:
+        """Why this period cannot be reported on, or None (see MAX_PERIOD_YEARS)."""
+        if self.end.year - self.start.year > MAX_PERIOD_YEARS or (
+            self.end.year - self.start.year == MAX_PERIOD_YEARS
+            and (self.end.month, self.end.day) >= (self.start.month, self.start.day)
+        ):
+            return (
+                f"The period can be at most {MAX_PERIOD_YEARS} years long: "
+                f"choose an end date before {_add_years(self.start, MAX_PERIOD_YEARS):%-d %B %Y}"
+            )
+        return None
 
     def describe(self) -> str:
         return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"

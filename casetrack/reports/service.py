@@ -15,6 +15,7 @@ from casetrack.cases.workflow import State
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.reports.figures import OutcomeFigures, Period, complete, outcome_groups
+from casetrack.timeutil import today
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
             f"{force}/{code}": by_department_id.get(dept_id, 0) for dept_id, code, _, force in shown
         },
         by_year=complete(
-            {period.year_key(y): n for y, n in _tally(places, 2, 3).items()}, period.years()
+            {period.year_key(y): n for y, n in _tally(places, 2, 3).items()}, period.years(today())
         ),
         department_names={f"{force}/{code}": f"{name} ({force})" for _, code, name, force in shown},
         force_names={f.code: f.name for f in forces},

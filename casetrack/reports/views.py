@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from casetrack import vocab
+from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission, Role
 from casetrack.extensions import db
@@ -18,11 +19,18 @@ from casetrack.timeutil import today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
+# Full content types, sent as they are (a `mimetype` would get a second charset added).
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
+
+
+def always_protected() -> bool:
+    """SPEC §6: leadership always gets publication protection — on screen and in every
+    download, whatever the period or the request says. PSD and head of PSD may choose."""
+    return current_user.role == Role.LEADERSHIP
 
 
 def _available_forces() -> list:
@@ -66,7 +74,12 @@ def _period(form: ReportForm) -> Period | None:
             form.date_to.errors.append("The end date must be the same as or after the start")
         if form.date_from.errors or form.date_to.errors:
             return None
-        return Period(start, end, "financial")
+        period = Period(start, end, "financial")
+        problem = period.too_long()
+        if problem:
+            form.date_to.errors.append(problem)
+            return None
+        return period
     if form.year.errors:  # not one of the years offered (e.g. ?year=-1): shown with the rest
         return None
     year = form.year.data or today().year
@@ -88,7 +101,7 @@ def _report_request(form: ReportForm) -> document.ReportRequest | None:
         period=period,
         forces=chosen,
         department_ids=departments,
-        suppressed=bool(form.publication.data),
+        suppressed=always_protected() or bool(form.publication.data),
         foi_reference=form.foi_reference.data or "",
         marking=form.marking.data,
         generated_by=f"{current_user.name} ({current_user.role_label})",
@@ -101,9 +114,24 @@ def index() -> ResponseReturnValue:
     form = _form()
     report = _report_request(form)
     figures = document.compute(report) if report else None
+    if report is not None:  # the figures on screen are a report too (SPEC §9.1)
+        record(
+            "report_viewed",
+            object_type="report",
+            details={
+                "from": report.period.start.isoformat(),
+                "to": report.period.end.isoformat(),
+                "year_basis": report.period.year_basis,
+                "forces": figures.forces,
+                "departments": report.department_ids,
+                "publication": report.suppressed,
+            },
+        )
+        db.session.commit()
     return render_template(
         "reports/index.html",
         form=form,
+        protected=always_protected(),
         report=report,
         figures=figures,
         vocab=vocab,
@@ -123,6 +151,7 @@ def download(fmt: str) -> ResponseReturnValue:
         return render_template(
             "reports/index.html",
             form=form,
+            protected=always_protected(),
             report=None,
             figures=None,
             vocab=vocab,
@@ -135,6 +164,6 @@ def download(fmt: str) -> ResponseReturnValue:
     db.session.commit()  # the audit entry for this report
     return Response(
         body,
-        mimetype=MEDIA_TYPES[fmt],
+        content_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{document.filename(report, fmt)}"'},
     )

@@ -9,6 +9,8 @@ from sqlalchemy import delete, or_, select
 
 from casetrack.audit.service import record
 from casetrack.auth.models import User
+from casetrack.auth.permissions import Permission, can
+from casetrack.cases.access import visible_cases
 from casetrack.cases.deadlines import add_months
 from casetrack.cases.models import Case
 from casetrack.cases.workflow import State
@@ -24,11 +26,18 @@ def cutoff() -> date:
     return add_months(today(), -12 * int(current_app.config["RETENTION_YEARS"]))
 
 
-def due_for_review(force_ids: set[int], limit: int = 200) -> list[Case]:
+def has_passed(case: Case) -> bool:
+    """Closed, and closed (or, for old records without a closing date, received) on or
+    before the cutoff."""
+    return case.state == State.CLOSED.value and (case.closed_on or case.received_date) <= cutoff()
+
+
+def due_for_review(user: User, limit: int = 200) -> list[Case]:
+    """Closed cases past retention that this user may see (the case list's own rule)."""
     stmt = (
         select(Case)
         .where(
-            Case.force_id.in_(force_ids),
+            visible_cases(user),
             Case.state == State.CLOSED.value,
             or_(
                 Case.closed_on <= cutoff(),
@@ -44,9 +53,9 @@ def due_for_review(force_ids: set[int], limit: int = 200) -> list[Case]:
 def delete_case(case: Case, user: User, reason: str, confirmation: str) -> list[str]:
     """Delete a case past retention: every row and evidence file. Returns the removed storage
     names; the caller deletes the files only after the commit, so a failure loses nothing."""
-    if case.state != State.CLOSED.value or case.force_id not in user.force_ids:
+    if case.state != State.CLOSED.value or not can(user, Permission.RETENTION_DECIDE, case):
         raise DomainError("Only closed cases of your forces can be deleted")
-    if (case.closed_on or case.received_date) > cutoff():
+    if not has_passed(case):
         raise DomainError("This case has not yet passed the retention period")
     if confirmation.strip().upper() != case.reference.upper():
         raise DomainError(f"Type the reference {case.reference} to confirm", "confirmation")

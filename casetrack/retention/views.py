@@ -10,9 +10,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission
-from casetrack.cases.views import load_case
+from casetrack.cases.access import load_case
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.retention import service
@@ -37,7 +38,13 @@ class DeleteForm(FlaskForm):
 @bp.route("")
 @require(Permission.RETENTION_DECIDE)
 def index() -> ResponseReturnValue:
-    cases = service.due_for_review(current_user.force_ids)
+    cases = service.due_for_review(current_user)
+    record(
+        "retention_list_viewed",
+        object_type="case",
+        details={"references": [case.reference for case in cases]},
+    )
+    db.session.commit()
     return render_template("retention/index.html", cases=cases, cutoff=service.cutoff())
 
 
@@ -45,7 +52,7 @@ def index() -> ResponseReturnValue:
 @require(Permission.RETENTION_DECIDE)
 def decide(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
-    if case not in service.due_for_review({case.force_id}, limit=100_000):
+    if not service.has_passed(case):
         abort(404)
     form = DeleteForm()
     if form.validate_on_submit():

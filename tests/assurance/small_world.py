@@ -154,7 +154,7 @@ def load_small_demo() -> None:
                     try:
                         items += evidence.add_evidence(
                             case,
-                            sm,
+                            sm if state == "assessed" else psd,  # whoever holds the case
                             [evidence.Upload(upload, name)],
                             evidence.CaptureDetails(
                                 kind="screenshot",
@@ -168,7 +168,9 @@ def load_small_demo() -> None:
                     finally:
                         upload.discard()
                     db.session.flush()
-                evidence.withdraw(items[-1], sm, "Attached to the wrong case.")
+                evidence.withdraw(
+                    items[-1], sm if state == "assessed" else psd, "Attached to the wrong case."
+                )
             db.session.flush()
 
 

@@ -363,9 +363,9 @@ def build_and_render(app: Flask, run: Run, users: dict[str, Any], org: dict[str,
             "rationale": v("action.assess.rationale"),
         },
     )
-    _act(run, client, case_a, "refer_to_psd", {"note": v("action.refer.note")})
 
-    # -- evidence on the case: every capture field, a correction and a withdrawal
+    # -- evidence on the case, secured by its Standards Manager before referral: every capture
+    #    field, a correction and a withdrawal
     def upload(name: str) -> int:
         data = {
             "files": [(io.BytesIO(PNG), browser_filename(name))],
@@ -412,6 +412,8 @@ def build_and_render(app: Flask, run: Run, users: dict[str, Any], org: dict[str,
         {"reason": v("evidence.withdraw.reason")},
         "evidence withdrawal",
     )
+
+    _act(run, client, case_a, "refer_to_psd", {"note": v("action.refer.note")})
 
     # -- a second case, withdrawn with a reason
     other = {**fits, "subject_number": "", "subject_name": "Other Subject"}

@@ -65,6 +65,7 @@ def build_world(
 ) -> World:
     from casetrack.evidence import service as evidence
     from casetrack.extensions import db
+    from conftest import holder_of
 
     wmp, warks = make_force("WMP"), make_force("WARKS")
     mine, other = make_department("BIRM_E", force=wmp), make_department("COV", force=wmp)
@@ -94,7 +95,9 @@ def build_world(
         )
     items = {name: make_evidence(case) for name, case in cases.items()}
     items["withdrawn"] = make_evidence(cases["own_department"], filename="withdrawn.png")
-    evidence.withdraw(items["withdrawn"], recorder, "Attached to the wrong case.")
+    evidence.withdraw(
+        items["withdrawn"], holder_of(cases["own_department"]), "Attached to the wrong case."
+    )
     db.session.commit()
     target = make_user("psd", email="target.user@example.police.uk", forces=[wmp])
     return World(users, cases, items, target, wmp, mine, extras={"recorder": recorder})

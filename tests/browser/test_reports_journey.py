@@ -160,7 +160,9 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
     expect(stats).to_have_count(4)
     for label in ("investigations", "finalised", "resulted in action of some form", "still open"):
         stat = stats.filter(has=page.locator(".ct-stat__label", has_text=re.compile(f"^{label}$")))
-        expect(stat.locator(".ct-stat__number")).to_have_text(re.compile(r"^\d+$"))
+        # Leadership's figures are always protected (SPEC §6): 0, 5 and up, or * for 1 to 4.
+        number = stat.locator(".ct-stat__number")
+        expect(number).to_have_text(re.compile(r"^(0|[5-9]|\d{2,}|\*)$"))
     home_investigations = (
         stats.filter(has_text=re.compile(r"investigations$")).locator(".ct-stat__number")
     ).inner_text()
@@ -197,7 +199,9 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
     expect(
         page.get_by_role("group", name="Forces").get_by_label("West Midlands Police (WMP)")
     ).to_be_checked()
-    page.get_by_label("Publication version: show numbers from 1 to 4 as *").check()
+    # No choice of version for leadership: the page says their figures are always protected.
+    expect(page.get_by_label("Publication version: show numbers from 1 to 4 as *")).to_have_count(0)
+    expect(page.get_by_role("main")).to_contain_text("Your figures are always the publication")
     page.get_by_label("FOI reference (optional)").fill(FOI_REFERENCE)
     page.get_by_role("group", name="Security marking").get_by_label("OFFICIAL", exact=True).check()
     journey.shot("choices")

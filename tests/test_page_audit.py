@@ -1,0 +1,131 @@
+"""Every page that shows case or evidence content is an audit entry (SPEC §9.1; finding 4 of
+issue 12). The case and evidence pages are walked in tests/test_case_access.py; these are the
+pages the security review named and the lists that show case references."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from casetrack.audit.models import AuditEvent
+from casetrack.extensions import db
+
+
+def _entries(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_a_workflow_action_page_is_a_view_of_the_case(app, make_case, make_user, auth) -> None:
+    psd = make_user("psd")
+    case = make_case("psd_investigation", psd=psd)
+    auth.sign_in(psd.email)
+    before = len(_entries("case_viewed"))
+    page = auth.client.get(f"/cases/{case.id}/assess_severity")
+    assert page.status_code == 200
+    assert case.investigations[0].person.name in page.get_data(as_text=True)
+    [entry] = _entries("case_viewed")[before:]
+    assert entry.object_id == str(case.id) and '"page":"cases.act"' in entry.details
+
+
+def test_evidence_pages_are_views_of_the_item(
+    app, make_case, make_evidence, make_user, auth
+) -> None:
+    case = make_case("logged")
+    item = make_evidence(case)
+    auth.sign_in(case.created_by.email)
+    for path in (f"/evidence/{item.id}/correct", f"/evidence/{item.id}/withdraw"):
+        before = len(_entries("evidence_viewed"))
+        assert auth.client.get(path).status_code == 200
+        assert len(_entries("evidence_viewed")) == before + 1, path
+    before = len(_entries("case_viewed"))
+    assert auth.client.get(f"/cases/{case.id}/evidence/new").status_code == 200
+    assert len(_entries("case_viewed")) == before + 1
+
+
+def test_the_statistics_page_is_an_audit_entry(app, make_case, make_user, auth) -> None:
+    make_case("closed")
+    leader = make_user("leadership")
+    auth.sign_in(leader.email)
+    assert auth.client.get("/reports").status_code == 200
+    [entry] = _entries("report_viewed")
+    assert entry.actor == leader.email and '"publication":true' in entry.details
+
+
+def test_the_retention_list_is_an_audit_entry(app, make_user, auth) -> None:
+    head = make_user("psd_head")
+    auth.sign_in(head.email)
+    assert auth.client.get("/retention").status_code == 200
+    assert len(_entries("retention_list_viewed")) == 1
+
+
+def test_a_refused_evidence_change_explains_itself(
+    app, make_case, make_evidence, make_user, auth
+) -> None:
+    """Evidence on a closed case is not corrected or withdrawn: reopen first (issue 12)."""
+    from casetrack.errors import DomainError
+    from casetrack.evidence import service
+
+    psd = make_user("psd")
+    case = make_case("psd_investigation", psd=psd)
+    item = make_evidence(case)
+    closed_item_case = item.case
+    from casetrack.cases import service as cases
+    from casetrack.cases.workflow import Action
+    from casetrack.timeutil import today
+
+    for inv in closed_item_case.investigations:
+        cases.perform(
+            closed_item_case,
+            Action.RECORD_OUTCOME,
+            psd,
+            closed_item_case.version,
+            investigation_id=inv.id,
+            outcome="nfa",
+            outcome_date=today(),
+        )
+    cases.perform(closed_item_case, Action.CLOSE, psd, closed_item_case.version)
+    db.session.commit()
+    auth.sign_in(psd.email)
+    for path in (f"/evidence/{item.id}/correct", f"/evidence/{item.id}/withdraw"):
+        page = auth.client.get(path)
+        assert page.status_code == 403
+        assert "reopen the case first" in page.get_data(as_text=True)
+    try:
+        service.withdraw(item, psd, "Wrong case")
+    except DomainError as error:
+        assert "closed case cannot be withdrawn" in error.message
+    else:
+        raise AssertionError("withdrawn on a closed case")
+    try:
+        service.correct(item, psd, "captured_by", "Someone else", "Typo")
+    except DomainError as error:
+        assert "reopen the case first" in error.message
+    else:
+        raise AssertionError("corrected on a closed case")
+
+
+def test_psd_cannot_change_evidence_on_a_case_never_referred(
+    app, make_case, make_evidence, make_user, auth
+) -> None:
+    """SPEC §1: PSD see every case of their force read-only until it is referred."""
+    from casetrack.errors import DomainError
+    from casetrack.evidence import service
+
+    case = make_case("assessed")
+    item = make_evidence(case)
+    psd = make_user("psd")
+    auth.sign_in(psd.email)
+    assert auth.client.get(f"/cases/{case.id}").status_code == 200  # read-only
+    assert auth.client.get(f"/cases/{case.id}/evidence/new").status_code == 403
+    assert auth.client.get(f"/evidence/{item.id}/withdraw").status_code == 403
+    response = auth.post(
+        f"/evidence/{item.id}/withdraw", {"reason": "Not ours"}, form_path=f"/cases/{case.id}"
+    )
+    assert response.status_code == 403
+    db.session.refresh(item)
+    assert not item.withdrawn
+    try:
+        service.withdraw(item, psd, "Not ours")
+    except DomainError:
+        pass
+    else:
+        raise AssertionError("PSD withdrew evidence on a case never referred to it")
