@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint bench assure install assets clean
+.PHONY: run test lint bench assure mutation install assets clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,5 +46,12 @@ assure: install
 	$(BIN)/pytest tests/assurance -q; status=$$?; \
 	$(BIN)/python tests/assurance/report.py; exit $$status
 
+# mutmut over the core rule modules on SQLite (pyproject.toml [tool.mutmut]); writes
+# docs/mutation.md with the score and every surviving mutant. Not part of make test.
+mutation: install
+	rm -rf mutants
+	CASETRACK_TEST_DATABASES=sqlite $(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/python scripts/mutation_report.py
+
 clean:
-	rm -rf $(VENV) node_modules static/dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules static/dist .pytest_cache .ruff_cache mutants
