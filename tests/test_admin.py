@@ -170,8 +170,10 @@ def test_cannot_deactivate_yourself(app, auth, client, signed_in) -> None:
 
 
 def test_deactivate_and_reactivate(app, auth, signed_in, make_user) -> None:
+    """Without a case role both are at once (a case role's reactivation waits for a head of
+    PSD: test_separation_of_duties)."""
     signed_in("admin")
-    target = make_user("psd")
+    target = make_user("leadership")
     path = f"/admin/users/{target.id}"
     auth.post(f"{path}/deactivate", form_path=path)
     db.session.refresh(target)

@@ -154,3 +154,76 @@ def test_audit_page_for_head_of_psd_only(app, make_user, chain) -> None:
     db.session.commit()
     broken = head.client.get("/audit?verify=1").get_data(as_text=True)
     assert "The audit chain is broken" in broken and "entry 2" in broken
+
+
+# ---- what `casetrack audit verify` says, word for word (an operator acts on it) ------------
+def _id(seq: int) -> int:
+    return db.session.scalar(select(AuditEvent.id).where(AuditEvent.seq == seq))
+
+
+def test_messages_name_the_entry_and_what_happened(chain) -> None:
+    db.session.execute(
+        text("UPDATE audit_events SET details = :d WHERE seq = 3"), {"d": '{"n":99}'}
+    )
+    db.session.commit()
+    assert str(verify_chain()[1]) == (
+        f"entry 3 (id {_id(3)}): hash does not match its contents — the entry was edited"
+    )
+
+
+def test_message_for_a_missing_entry(chain) -> None:
+    db.session.execute(text("DELETE FROM audit_events WHERE seq = 4"))
+    db.session.commit()
+    assert str(verify_chain()[1]) == (
+        f"entry 5 (id {_id(5)}): expected entry 4 here — an entry is missing or was inserted"
+    )
+
+
+def test_message_for_a_sequence_that_goes_backwards(chain) -> None:
+    db.session.execute(text("UPDATE audit_events SET seq = 0 WHERE seq = 1"))
+    db.session.commit()
+    assert verify_chain() == (0, verify_chain()[1])
+    assert str(verify_chain()[1]) == (
+        f"entry 0 (id {_id(0)}): sequence number repeats or goes backwards — entries were reordered"
+    )
+
+
+def test_message_for_a_broken_link(chain) -> None:
+    db.session.execute(
+        text("UPDATE audit_events SET prev_hash = :h WHERE seq = 4"), {"h": "0" * 64}
+    )
+    db.session.commit()
+    checked, problem = verify_chain()
+    assert checked == 3 and str(problem) == (
+        f"entry 4 (id {_id(4)}): does not link to the entry before it — entries were deleted, "
+        "inserted or reordered"
+    )
+
+
+def test_message_when_the_head_is_missing_or_altered(chain) -> None:
+    db.session.execute(text("UPDATE audit_head SET last_hash = :h"), {"h": "f" * 64})
+    db.session.commit()
+    assert str(verify_chain()[1]) == (
+        "chain head: the head records 6 entries but 6 were found — the newest entries were "
+        "deleted or the head was altered"
+    )
+    db.session.execute(text("DELETE FROM audit_head"))
+    db.session.commit()
+    assert verify_chain() == (6, verify_chain()[1])
+    assert str(verify_chain()[1]) == (
+        "chain head: the head records 0 entries but 6 were found — the newest entries were "
+        "deleted or the head was altered"
+    )
+
+
+def test_verify_reads_the_database_not_what_the_session_remembers(chain) -> None:
+    """Entries and the head already loaded in this session, then changed underneath it (by
+    another process, say): verification must see the stored values."""
+    db.session.get(AuditHead, 1)
+    assert verify_chain() == (6, None)
+    db.session.execute(text("UPDATE audit_events SET actor = 'someone' WHERE seq = 2"))
+    assert verify_chain()[1].seq == 2
+    db.session.rollback()
+    db.session.get(AuditHead, 1)
+    db.session.execute(text("UPDATE audit_head SET seq = 5"))
+    assert str(verify_chain()[1]).startswith("chain head: the head records 5 entries but 6")

@@ -175,3 +175,40 @@ def test_header() -> None:
         "header, column received_date: required column is missing",
         "header, column subject_role: required column is missing",
     ]
+
+
+def test_a_reference_in_our_format_must_name_the_rows_force() -> None:
+    """`<FORCE>-<YYYY>-<NNNNN>` is CaseTrack's own form: its force is the row's, or it would
+    stand for (and be checked against) another force's case. Legacy references are free."""
+    rows = RowChecker({"WMP": set(), "WAR": set(), "WEST-MERCIA": set()}, TODAY)
+    row = dict(GOOD, department="", force="wmp")
+    for line, reference in enumerate(
+        [
+            "WAR-2025-00012",  # another force's
+            "war-2025-00012",  # in any letter case
+            "WEST-MERCIA-2025-00001",  # a force code holding a hyphen
+            "WMP-2025-00012",  # the row's own: fine
+            "wmp-2025-00012",
+            "PSD/2014/001",  # legacy forms: fine
+            "XYZ-2014-00001",  # looks like ours, but XYZ is no force
+            "WAR-2025-0012",  # four digits: not our form
+            "WAR-25-00012",
+        ],
+        start=2,
+    ):
+        assert (rows.check(line, dict(row, reference=reference)) is None) is (line <= 4)
+    assert [str(p) for p in rows.problems] == [
+        "line 2, column reference: WAR-2025-00012 is a WAR reference, but the row's force is WMP",
+        "line 3, column reference: war-2025-00012 is a WAR reference, but the row's force is WMP",
+        "line 4, column reference: WEST-MERCIA-2025-00001 is a WEST-MERCIA reference, but the "
+        "row's force is WMP",
+    ]
+
+
+def test_a_reference_is_not_checked_against_an_unknown_force() -> None:
+    rows = RowChecker({"WMP": set(), "WAR": set()}, TODAY)
+    row = rows.check(2, dict(GOOD, department="", force="NOPE", reference="WAR-2025-00012"))
+    assert row is None
+    assert [str(p) for p in rows.problems] == [
+        "line 2, column force: 'NOPE' is not a force in CaseTrack"
+    ]

@@ -372,7 +372,241 @@ def test_case_plans_are_packed_without_losing_anything() -> None:
     first = CasePlan(7, bytes(range(FINGERPRINT_SIZE)))
     plans.put("WMP-2014-00007", first)
     assert plans["WMP-2014-00007"] == first and plans.get("nope") is None
-    later = CasePlan(2**31, b"\xff" * FINGERPRINT_SIZE, 3, date(2014, 9, 12), b"s" * 24, 2**40)
+    later = CasePlan(
+        2**31, b"\xff" * FINGERPRINT_SIZE, 3, date(2014, 9, 12), b"s" * 24, 2**40, 65535
+    )
     plans.put("HIST/77", later)
     assert plans["HIST/77"] == later
     assert list(plans) == ["WMP-2014-00007", "HIST/77"] and len(plans) == 2
+
+
+# ---- what the import reveals, and to whom (SPEC §1, §9, §9.1) --------------------------------
+
+
+def _row(reference: str, force: str = "WMP") -> str:
+    return f"{reference},{force},,2014-01-01,,,,,,,,pcso,,,,,"
+
+
+def _upload(actions, path: Path, name: str) -> str:
+    actions.client.post(
+        "/imports",
+        data={
+            "csrf_token": actions.csrf_token("/imports"),
+            "file": (io.BytesIO(path.read_bytes()), name),
+        },
+    )
+    return actions.client.get("/imports/preview").get_data(as_text=True)
+
+
+def _problem_table(page: str) -> list[tuple[str, str, str]]:
+    import html
+    import re
+
+    cells = [
+        html.unescape(c) for c in re.findall(r'<td class="govuk-table__cell">(.*?)</td>', page)
+    ]
+    return [tuple(cells[i : i + 3]) for i in range(0, len(cells), 3)]
+
+
+def _audit(action: str) -> list[tuple[str, dict]]:
+    import json
+
+    from casetrack.audit.models import AuditEvent
+
+    return [
+        (e.actor, json.loads(e.details))
+        for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
+        )
+    ]
+
+
+def _counter(force, year: int) -> int | None:
+    from casetrack.cases.models import ReferenceCounter
+
+    counter = db.session.get(ReferenceCounter, (force.id, year))
+    return None if counter is None else counter.last
+
+
+@pytest.fixture
+def war_cases(org, tmp_path, make_force, make_department, make_case):
+    """WAR's own case, and a WAR case imported earlier under a legacy reference."""
+    from datetime import date
+
+    war = make_force("WAR")
+    case = make_case(department=make_department("LEAM", force=war), received=date(2025, 3, 1))
+    assert case.reference == "WAR-2025-00001"
+    _import(write_csv(tmp_path, [_row("HIST/9", "WAR")], name="war.csv"))
+    return war
+
+
+def test_web_preview_reveals_no_case_outside_the_heads_scope(
+    app, org, war_cases, tmp_path, make_user, make_department, make_case, make_person
+) -> None:
+    from datetime import date
+
+    from conftest import AuthActions
+
+    cov = make_department("COV", force=org)
+    mine = make_case(
+        department=cov, subjects=[make_person(org, staff_number="W900")], received=date(2025, 4, 1)
+    )
+    restricted = make_case(department=cov, restricted=True, received=date(2025, 5, 1))
+    assert (mine.reference, restricted.reference) == ("WMP-2025-00001", "WMP-2025-00002")
+    head = make_user("psd_head", forces=[org], staff_number="w 900")  # a subject of `mine`
+    actions = AuthActions(app.test_client())
+    actions.sign_in(head.email)
+    probe = write_csv(
+        tmp_path,
+        [
+            _row("WAR-2025-00001"),  # WAR's case: the finding's reproduction
+            _row("WAR-2025-00012"),  # no such case: refused in the same words
+            _row("HIST/9"),  # WAR's legacy reference
+            _row("WMP-2025-00001"),  # the head's own force, but they are its subject
+            _row("WMP-2025-00002"),  # restricted, which the head of PSD sees: skipped
+            _row("HIST/10"),  # new
+        ],
+        name="probe.csv",
+    )
+    page = _upload(actions, probe, "probe.csv")
+    assert "4 problems in the file: nothing will be imported" in page
+    refused = (
+        "cannot be imported by you: give the case another reference, or ask the CaseTrack "
+        "operator to import it"
+    )
+    assert _problem_table(page) == [
+        ("2", "reference", "WAR-2025-00001 is a WAR reference, but the row's force is WMP"),
+        ("3", "reference", "WAR-2025-00012 is a WAR reference, but the row's force is WMP"),
+        ("4", "reference", f"HIST/9 {refused}"),
+        ("5", "reference", f"WMP-2025-00001 {refused}"),
+    ]
+    assert "Already in CaseTrack" not in page
+    digest = importer.file_digest(probe)
+    assert _audit("import_checked") == [
+        (
+            head.email,
+            {
+                "file": "probe.csv",
+                "sha256": digest,
+                "rows": 6,
+                "cases": 0,
+                "skipped": 1,
+                "problems": 4,
+                "references_refused": 2,
+            },
+        )
+    ]
+    # confirming the refused file imports nothing and leaves WAR's numbering alone
+    response = actions.post("/imports/confirm", form_path="/imports/preview")
+    assert response.status_code == 302 and response.headers["Location"] == "/imports/preview"
+    assert _count(Case) == 4 and _counter(war_cases, 2025) == 1
+    assert len(_audit("import_checked")) == 2  # the preview, fetched for its form
+    assert [actor for actor, _ in _audit("cases_imported")] == ["tester"]  # WAR's, earlier
+
+    fixed = write_csv(tmp_path, [_row("WMP-2025-00002"), _row("HIST/10")], name="fixed.csv")
+    page = _upload(actions, fixed, "fixed.csv")
+    assert "Ready to import" in page
+    assert '<span class="govuk-hint">WMP-2025-00002</span>' in page
+    response = actions.post("/imports/confirm", form_path="/imports/preview")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Case.force_id).where(Case.reference == "HIST/10")) == org.id
+    assert (_counter(war_cases, 2025), _counter(org, 2025)) == (1, 2)
+    checks, imports = _audit("import_checked"), _audit("cases_imported")
+    assert checks[-1] == (
+        head.email,
+        {
+            "file": "fixed.csv",
+            "sha256": importer.file_digest(fixed),
+            "rows": 2,
+            "cases": 1,
+            "skipped": 1,
+            "problems": 0,
+            "references_refused": 0,
+        },
+    )
+    assert imports[-1] == (
+        head.email,
+        {
+            "file": "fixed.csv",
+            "sha256": importer.file_digest(fixed),
+            "rows": 2,
+            "cases": 1,
+            "investigations": 1,
+            "skipped": 1,
+        },
+    )
+
+
+def test_the_operator_is_told_whose_reference_it_is(app, org, war_cases, tmp_path) -> None:
+    import getpass
+
+    from casetrack.imports.cli import import_cases
+
+    runner = app.test_cli_runner()
+    wrong = write_csv(tmp_path, [_row("HIST/9")], name="wrong.csv")
+    result = runner.invoke(import_cases, [str(wrong)])
+    assert result.exit_code == 1
+    assert "line 2, column reference: HIST/9 is already the reference of a case of WAR, but " in (
+        result.output
+    )
+    assert "the row's force is WMP" in result.output
+    again = write_csv(tmp_path, [_row("HIST/9", "WAR")], name="again.csv")
+    result = runner.invoke(import_cases, [str(again), "--dry-run"])
+    assert result.exit_code == 0
+    assert "Would create 0 cases; would skip 1 already present: HIST/9." in result.output
+    operator = f"cli:{getpass.getuser()}"
+    assert [
+        (actor, d["file"], d["problems"], d["skipped"]) for actor, d in _audit("import_checked")
+    ] == [(operator, "wrong.csv", 1, 0), (operator, "again.csv", 0, 1)]
+
+
+def test_a_head_of_two_forces_is_told_whose_reference_it_is(
+    app, org, war_cases, tmp_path, make_user
+) -> None:
+    head = make_user("psd_head", forces=[org, war_cases])
+    path = write_csv(tmp_path, [_row("HIST/9"), _row("HIST/11", "WAR")])
+    checked = importer.plan(path, allowed_forces={"WMP", "WAR"}, viewer=head)
+    assert [str(p) for p in checked.problems] == [
+        "line 2, column reference: HIST/9 is already the reference of a case of WAR, but the "
+        "row's force is WMP"
+    ]
+    assert checked.refused == 0
+
+
+def test_reference_counters_are_raised_for_the_rows_own_force_only(
+    app, org, war_cases, tmp_path
+) -> None:
+    from datetime import date
+
+    from casetrack.imports.importer import _Writer
+    from casetrack.imports.validate import ImportRow
+
+    writer = _Writer(importer.Plan(tmp_path / "x.csv"), "tester", None, "x.csv")
+
+    def row(reference: str, force: str) -> ImportRow:
+        return ImportRow(
+            2,
+            reference,
+            force,
+            None,
+            date(2014, 1, 1),
+            None,
+            None,
+            (),
+            (),
+            "",
+            None,
+            None,
+            "pcso",
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+
+    writer._remember_counter(row("WAR-2025-00012", "WMP"))
+    assert writer.counters == {}
+    writer._remember_counter(row("WAR-2025-00012", "WAR"))
+    writer._remember_counter(row("WAR-2025-00007", "WAR"))
+    assert writer.counters == {(war_cases.id, 2025): 12}

@@ -129,3 +129,58 @@ def test_psd_cannot_change_evidence_on_a_case_never_referred(
         pass
     else:
         raise AssertionError("PSD withdrew evidence on a case never referred to it")
+
+
+def test_home_pages_that_list_cases_are_audit_entries(app, make_case, make_user, auth) -> None:
+    import json
+
+    case = make_case("logged")
+    auth.sign_in(case.created_by.email)
+    assert auth.client.get("/").status_code == 200
+    [entry] = _entries("dashboard_viewed")
+    assert json.loads(entry.details) == {"cases": [case.id]}
+
+
+def test_the_audit_log_shows_a_head_of_psd_only_what_they_may_see(
+    app, make_case, make_user, make_person, make_department, make_force, make_evidence, auth
+) -> None:
+    """Finding of the review after issue 12: /audit listed every entry, so a head of PSD read
+    about cases of other forces and about the case in which they are a subject."""
+    from casetrack.audit.service import record
+    from casetrack.audit.views import readable_by
+
+    wmp_dept = make_department()
+    warks_dept = make_department("NWARKS", force=make_force("WARKS"))
+    about_me = make_case(
+        "logged", department=wmp_dept, subjects=[make_person(staff_number="WMP9001")]
+    )
+    mine = make_case("logged", department=wmp_dept)
+    elsewhere = make_case("logged", department=warks_dept)
+    hidden_item, shown_item = make_evidence(about_me), make_evidence(mine)
+    other_person = make_person(warks_dept.force, staff_number="WK1")
+    record("person_added", object_type="person", object_id=other_person.id)
+    record("case_deleted_under_retention", object_type="case", object_id=99998,
+           details={"reference": "WMP-2015-00001"})  # fmt: skip
+    record("case_deleted_under_retention", object_type="case", object_id=99999,
+           details={"reference": "WARKS-2015-00001"})  # fmt: skip
+    db.session.commit()
+    head = make_user("psd_head", staff_number="WMP9001")
+    readable = {
+        (e.object_type, e.object_id)
+        for e in db.session.scalars(select(AuditEvent).where(readable_by(head)))
+    }
+    assert ("case", str(mine.id)) in readable and ("evidence", str(shown_item.id)) in readable
+    assert ("case", "99998") in readable  # a WMP tombstone
+    for hidden in (
+        ("case", str(about_me.id)),
+        ("case", str(elsewhere.id)),
+        ("evidence", str(hidden_item.id)),
+        ("person", str(other_person.id)),
+        ("case", "99999"),
+    ):
+        assert hidden not in readable, hidden
+    auth.sign_in(head.email)
+    page = auth.client.get(f"/audit?case={about_me.id}").get_data(as_text=True)
+    assert about_me.reference not in page
+    page = auth.client.get(f"/audit?case={mine.id}").get_data(as_text=True)
+    assert "case_recorded" in page or mine.reference in page

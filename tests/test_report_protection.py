@@ -179,3 +179,36 @@ def test_csv_content_type_has_one_charset(app, one_case, make_user) -> None:
     json_response = client.get(f"/reports/outcomes.json?{ONE_DAY}")
     assert json_response.headers["Content-Type"] == "application/json"
     assert json.loads(json_response.data)["total_investigations"] == 1
+
+
+def test_figures_leave_out_cases_the_reader_may_not_see(app, one_case, make_user) -> None:
+    """Review finding after issue 12: a PSD reviewer who is the subject of the 1 May 2018 case
+    read its outcome from a one-day unprotected report. Their figures leave it out; so do the
+    figures of a reviewer not named on a restricted case. The head of PSD sees both."""
+    subject = make_user("psd", forces=[one_case], staff_number="wmp 1")  # WMP1, as typed
+    for role_user, expected in ((subject, 0), (make_user("psd_head", forces=[one_case]), 1)):
+        client = _client_for(app, role_user)
+        data = json.loads(client.get(f"/reports/outcomes.json?{ONE_DAY}").get_data(as_text=True))
+        assert data["total_investigations"] == expected, role_user.role
+    case = db.session.scalar(db.select(Case))
+    case.restricted = True
+    db.session.commit()
+    reviewer = make_user("psd", forces=[one_case])
+    data = json.loads(
+        _client_for(app, reviewer).get(f"/reports/outcomes.json?{ONE_DAY}").get_data(as_text=True)
+    )
+    assert data["total_investigations"] == 0
+    case.named_users.append(reviewer)
+    db.session.commit()
+    data = json.loads(
+        _client_for(app, reviewer).get(f"/reports/outcomes.json?{ONE_DAY}").get_data(as_text=True)
+    )
+    assert data["total_investigations"] == 1
+
+
+def _client_for(app, user):
+    from conftest import AuthActions
+
+    actions = AuthActions(app.test_client())
+    assert actions.sign_in(user.email).status_code == 302
+    return actions.client

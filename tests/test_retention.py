@@ -194,3 +194,86 @@ def test_removing_files_after_the_commit(app, make_case, make_evidence, make_use
     assert path.exists()
     remove_files([item.storage_name, item.storage_name])  # a second time: already gone, fine
     assert not path.exists()
+
+
+def test_the_review_list_order_limit_and_which_cases(app, make_case, make_user) -> None:
+    """On 18 November 2026 (the run's moment) the cutoff is 18 November 2020. Listed: closed
+    cases closed on or before it, and closed cases without a closing date received on or
+    before it; oldest closing first (none first), then by id; at most `limit`."""
+    from casetrack.retention.service import cutoff, due_for_review
+
+    assert cutoff() == date(2020, 11, 18)
+    head = make_user("psd_head")
+
+    def closed(closed_on, received):
+        case = make_case("closed")
+        case.closed_on, case.received_date = closed_on, received
+        return case
+
+    later_same_day = closed(date(2016, 2, 1), date(2015, 1, 5))
+    no_date_old = closed(None, date(2020, 11, 18))  # received on the cutoff: listed
+    first_same_day = closed(date(2016, 2, 1), date(2015, 1, 5))
+    oldest = closed(date(2014, 6, 30), date(2014, 1, 2))
+    no_date_recent = closed(None, date(2020, 11, 19))  # a day too late
+    recent_but_old = closed(date(2025, 1, 1), date(2012, 5, 5))  # closed recently
+    open_old = make_case("psd_investigation")
+    open_old.received_date = date(2010, 1, 4)
+    db.session.commit()
+    # same closing date: the lower id first
+    first_same_day, later_same_day = sorted([first_same_day, later_same_day], key=lambda c: c.id)
+    assert due_for_review(head) == [no_date_old, oldest, first_same_day, later_same_day]
+    assert due_for_review(head, limit=2) == [no_date_old, oldest]
+    for case in (no_date_recent, recent_but_old, open_old):
+        assert case not in due_for_review(head)
+
+
+def test_deletion_refusals_word_for_word(app, make_case, make_evidence, make_user) -> None:
+    import pytest
+
+    from casetrack.errors import DomainError
+    from casetrack.retention.service import delete_case
+
+    case, item = _old_closed_case(make_case, make_evidence, make_user)
+    head = make_user("psd_head")
+    recent = make_case("closed")
+    cases = [
+        (recent, "Reason", recent.reference,
+         "This case has not yet passed the retention period", None),
+        (case, "Reason", "WMP", f"Type the reference {case.reference} to confirm", "confirmation"),
+        (case, None, case.reference, "Enter the reason for the decision", "reason"),
+    ]  # fmt: skip
+    for target, reason, confirmation, message, field in cases:
+        with pytest.raises(DomainError) as refused:
+            delete_case(target, head, reason, confirmation)
+        assert (refused.value.message, refused.value.field) == (message, field)
+    with pytest.raises(DomainError) as refused:
+        delete_case(case, make_user("psd"), "Reason", case.reference)
+    assert refused.value.message == "Only closed cases of your forces can be deleted"
+
+
+def test_deleting_one_case_leaves_every_other_cases_evidence(
+    app, make_case, make_evidence, make_user
+) -> None:
+    import json
+
+    from casetrack.evidence import service as evidence
+    from casetrack.evidence.models import EvidenceCorrection
+    from casetrack.retention.service import delete_case
+
+    case, item = _old_closed_case(make_case, make_evidence, make_user)
+    case.closed_on = None  # an old record without a closing date, received in 2015
+    other = make_case("logged")
+    kept = make_evidence(other)
+    evidence.correct(kept, other.created_by, "captured_by", "DC Jones", "Typo")
+    db.session.commit()
+    delete_case(case, make_user("psd_head"), "Past six years", case.reference)
+    db.session.commit()
+    assert db.session.get(EvidenceItem, kept.id) is not None
+    assert db.session.scalar(select(func.count()).select_from(EvidenceCorrection)) == 1
+    assert db.session.scalar(
+        select(func.count()).select_from(CustodyEvent).where(CustodyEvent.item_id == kept.id)
+    )
+    tombstone = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "case_deleted_under_retention")
+    )
+    assert json.loads(tombstone.details)["closed"] is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, select, update
 
 from casetrack.approvals import service as approvals
 from casetrack.audit.models import AuditEvent
@@ -291,8 +291,12 @@ def test_head_of_another_force_cannot_approve(app, world, make_user) -> None:
     _ask_for(app, world, psd, role="psd_head", forces=[world["wmp"].id])
     other = _browser(app, world["warks_head"])
     assert psd.name not in other.client.get("/approvals").get_data(as_text=True)
-    body = _decide(other, psd, decision="approve")
-    assert "No request about this account is waiting for your decision" in body
+    [req] = _pending(psd)
+    assert other.client.get(f"/approvals/{psd.id}").status_code == 404  # not even the name
+    response = other.post(
+        f"/approvals/{psd.id}", {"request_id": str(req.id), "decision": "approve"}, form_path="/"
+    )
+    assert response.status_code == 404
     assert _user(psd.email).role == "psd" and len(_pending(psd)) == 1
     with pytest.raises(DomainError, match="Only a head of PSD of WMP"):
         approvals.approve(_pending(psd)[0], by=world["warks_head"])
@@ -304,7 +308,7 @@ def test_a_move_to_two_forces_needs_a_head_of_both(app, world, make_user) -> Non
     _ask_for(app, world, psd, role="psd", forces=[world["wmp"].id, world["warks"].id])
     assert [f.code for f in _user(psd.email).forces] == ["WMP"]  # pending
     head = _browser(app, world["head"])  # head of WMP only
-    assert "No request about this account" in _decide(head, psd, decision="approve")
+    assert head.client.get(f"/approvals/{psd.id}").status_code == 404
     both = make_user("psd_head", forces=[world["wmp"], world["warks"]])
     assert _decide(_browser(app, both), psd, decision="approve") == ""
     assert [f.code for f in _user(psd.email).forces] == ["WARKS", "WMP"]
@@ -452,11 +456,19 @@ def test_reset_of_a_case_role_password_needs_a_head_of_psd(app, world, make_user
     victim = _browser(app, psd)
     admin = _browser(app, world["admin"])
     path = f"/admin/users/{psd.id}/password"
+    assert 'name="new_password"' not in admin.client.get(path).get_data(as_text=True)
+    # a direct reset posted anyway is refused, beside the field and in the summary
     response = admin.post(
         path,
         {"new_password": "admin knows this one 1", "confirm_password": "admin knows this one 1"},
+        form_path="/admin/users",
     )
-    assert response.status_code == 302
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "There is a problem" in body
+    assert body.count("a head of PSD chooses the temporary password of such an account") == 2
+    assert _pending(psd) == [] and _events("password_reset", psd) == []
+    assert victim.client.get("/").status_code == 200  # nothing happened
+    assert admin.post(path).status_code == 302  # the request: no password from the admin
     assert victim.client.get("/").status_code == 302  # signed out at once
     assert (
         AuthActions(app.test_client()).sign_in(psd.email, "admin knows this one 1").status_code
@@ -513,3 +525,340 @@ def test_command_line_still_creates_the_first_head_of_psd(app, world) -> None:
     assert head.role == "psd_head" and [f.code for f in head.forces] == ["WMP"]
     [created] = _events("user_created", head)
     assert created.actor.startswith("cli:")
+
+
+# ---- staff numbers of case-role accounts (conflict of interest) ---------------------------------
+
+
+def _case_about(make_case, make_person, world, staff_number: str):
+    return make_case(
+        "logged",
+        department=world["birm"],
+        subjects=[make_person(world["wmp"], staff_number=staff_number)],
+    )
+
+
+@pytest.mark.parametrize("new_number", ["", "wmp 200"])
+def test_staff_number_of_a_case_role_account_waits_for_a_head(
+    app, world, make_user, make_case, make_person, new_number
+) -> None:
+    """Blanking or altering a PSD user's own number would let them see (and be assigned) the
+    case in which they are a subject: it takes effect only when a head of PSD approves."""
+    psd = make_user("psd", forces=[world["wmp"]], staff_number="WMP100")
+    case = _case_about(make_case, make_person, world, "WMP100")
+    own = _browser(app, psd)
+    assert own.client.get(f"/cases/{case.id}").status_code == 404  # they are its subject
+    _ask_for(app, world, psd, role="psd", forces=[world["wmp"].id], staff_number=new_number)
+    wanted = "WMP200" if new_number else None  # the one normal form, or cleared
+    assert _user(psd.email).staff_number == "WMP100"  # kept until approved
+    [req] = _pending(psd)
+    assert (req.kind, req.changes_staff_number, req.staff_number) == ("access", True, wanted)
+    own = _browser(app, psd)  # signed out when asked; signs in again with the old access
+    assert own.client.get(f"/cases/{case.id}").status_code == 404
+    [requested] = _events("access_requested", psd)
+    assert json.loads(requested.details)["staff_number"] == {
+        "before": "WMP100",
+        "requested": wanted,
+    }
+    admin = _browser(app, world["admin"])
+    page = admin.client.get(f"/admin/users/{psd.id}").get_data(as_text=True)
+    assert ("with staff number WMP200" if wanted else "with no staff number") in page
+    assert "staff number WMP100." in page  # what the account has until then
+
+    head = _browser(app, world["head"])
+    listed = head.client.get("/approvals").get_data(as_text=True)
+    assert ("staff number WMP200" if wanted else "staff number removed") in listed
+    page = head.client.get(f"/approvals/{psd.id}").get_data(as_text=True)
+    assert "Staff number asked for" in page
+    assert ("WMP200" if wanted else "None: remove the staff number") in page
+    assert 'name="new_password"' not in page  # a working account keeps its own password
+    assert _decide(head, psd, decision="approve") == ""
+    assert _user(psd.email).staff_number == wanted
+    [approved] = _events("access_approved", psd)
+    assert approved.actor == world["head"].email
+    assert json.loads(approved.details)["staff_number"] == {"before": "WMP100", "after": wanted}
+    assert _browser(app, psd).client.get(f"/cases/{case.id}").status_code == 200  # now
+
+
+def test_refused_staff_number_and_departments_change_nothing(app, world, make_user) -> None:
+    sm = make_user(
+        "standards_manager", forces=[world["wmp"]], departments=[world["birm"]], staff_number="A1"
+    )
+    _ask_for(
+        app,
+        world,
+        sm,
+        role="standards_manager",
+        forces=[world["wmp"].id],
+        departments=[world["cov"].id],
+        staff_number="B2",
+    )
+    [req] = _pending(sm)  # one request for both
+    assert ([d.code for d in req.departments], req.staff_number) == (["COV"], "B2")
+    head = _browser(app, world["head"])
+    assert _decide(head, sm, decision="refuse", reason="Wrong person") == ""
+    sm = _user(sm.email)
+    assert ([d.code for d in sm.departments], sm.staff_number) == (["BIRM_E"], "A1")
+
+
+def test_the_form_shows_the_number_asked_for_and_saving_it_asks_nothing_new(
+    app, world, make_user
+) -> None:
+    psd = make_user("psd", forces=[world["wmp"]], staff_number="A1")
+    _ask_for(app, world, psd, role="psd", forces=[world["wmp"].id], staff_number="B2")
+    admin = _browser(app, world["admin"])
+    path = f"/admin/users/{psd.id}"
+    assert 'value="B2"' in admin.client.get(path).get_data(as_text=True)
+    [req] = _pending(psd)
+    _ask_for(app, world, psd, role="psd", forces=[world["wmp"].id], staff_number="B2")
+    assert [r.id for r in _pending(psd)] == [req.id]  # the same request, not a new one
+    # back to the number it has: nothing to approve any more
+    _ask_for(app, world, psd, role="psd", forces=[world["wmp"].id], staff_number="A1")
+    assert _pending(psd) == [] and _user(psd.email).staff_number == "A1"
+    [withdrawn] = _events("access_request_withdrawn", psd)
+    assert json.loads(withdrawn.details)["reason"] == "the account was kept as it is"
+
+
+def test_staff_number_of_an_account_awaiting_its_case_role_goes_in_the_request(app, world) -> None:
+    with app.test_request_context():
+        user, first = approvals.create_account(
+            by=world["admin"],
+            email="waiting@example.police.uk",
+            name="Waiting Person",
+            role="psd",
+            password=None,
+            forces=[world["wmp"]],
+            staff_number="A1",
+        )
+        db.session.commit()
+    _ask_for(app, world, user, role="psd", forces=[world["wmp"].id], staff_number="")
+    [req] = _pending(user)
+    assert req.id != first.id and (req.changes_staff_number, req.staff_number) == (True, None)
+    assert _user(user.email).staff_number == "A1"
+    head = _browser(app, world["head"])
+    data = {"decision": "approve", "new_password": TEMPORARY, "confirm_password": TEMPORARY}
+    assert _decide(head, user, **data) == ""
+    user = _user(user.email)
+    assert (user.role, user.staff_number) == ("psd", None)
+
+
+def test_staff_number_without_a_case_role_changes_at_once(app, world, make_user) -> None:
+    leader = make_user("leadership", forces=[world["wmp"]], staff_number="A1")
+    _ask_for(app, world, leader, role="leadership", forces=[world["wmp"].id], staff_number="b 2")
+    assert _user(leader.email).staff_number == "B2" and _pending(leader) == []
+    [updated] = _events("user_updated", leader)
+    assert json.loads(updated.details)["after"] == {"staff_number": "B2"}
+    admin = world["admin"]  # and an administrator's own number
+    _ask_for(app, world, admin, role="admin", forces=[world["wmp"].id], staff_number="C3")
+    assert _user(admin.email).staff_number == "C3" and _pending(admin) == []
+
+
+def test_nobody_changes_their_own_staff_number_with_a_case_role(app, world, make_user) -> None:
+    psd = make_user("psd", forces=[world["wmp"]], staff_number="A1")
+    with pytest.raises(DomainError, match="You cannot change your own staff number"):
+        approvals.change_user(
+            psd,
+            by=psd,
+            name=psd.name,
+            role="psd",
+            forces=[world["wmp"]],
+            departments=[],
+            staff_number=None,
+        )
+    db.session.rollback()
+    assert _user(psd.email).staff_number == "A1"
+
+
+# ---- reactivation -------------------------------------------------------------------------------
+
+
+def test_reactivation_of_a_case_role_account_waits_for_a_head(app, world, make_user) -> None:
+    psd = make_user("psd", forces=[world["wmp"]])
+    victim = _browser(app, psd)
+    admin = _browser(app, world["admin"])
+    path = f"/admin/users/{psd.id}"
+    assert admin.post(f"{path}/deactivate", form_path=path).status_code == 302
+    assert not _user(psd.email).active  # at once: it only removes access
+    assert victim.client.get("/").status_code == 302  # signed out
+    assert len(_events("user_deactivated", psd)) == 1
+
+    page = admin.client.get(path).get_data(as_text=True)
+    assert "Ask for reactivation" in page and "Reactivate account" not in page
+    assert admin.post(f"{path}/reactivate", form_path=path).status_code == 302
+    assert not _user(psd.email).active
+    [req] = _pending(psd)
+    assert req.kind == "reactivation"
+    [requested] = _events("reactivation_requested", psd)
+    assert requested.actor == world["admin"].email
+    assert _events("user_reactivated", psd) == []
+    assert AuthActions(app.test_client()).sign_in(psd.email).status_code == 200  # refused
+    page = admin.client.get(path).get_data(as_text=True)
+    assert "Reactivation of the account" in page and "Awaiting approval" in page
+    assert "Ask for reactivation" not in page  # asked already
+
+    head = _browser(app, world["head"])
+    assert "Reactivation: PSD reviewer / investigator, WMP" in head.client.get(
+        "/approvals"
+    ).get_data(as_text=True)
+    page = head.client.get(f"/approvals/{psd.id}").get_data(as_text=True)
+    assert "Reactivate the deactivated account" in page and "Deactivated" in page
+    assert 'name="new_password"' not in page
+    body = _decide(head, psd, decision="refuse")
+    assert "There is a problem" in body and body.count("Enter the reason for refusing") == 2
+    assert _decide(head, psd, decision="refuse", reason="Left the force") == ""
+    assert not _user(psd.email).active and _pending(psd) == []
+    [refused] = _events("reactivation_refused", psd)
+    assert (refused.actor, json.loads(refused.details)["reason"]) == (
+        world["head"].email,
+        "Left the force",
+    )
+    assert "Left the force" in admin.client.get(path).get_data(as_text=True)
+
+    assert admin.post(f"{path}/reactivate", form_path=path).status_code == 302
+    assert _decide(head, psd, decision="approve") == ""
+    assert _user(psd.email).active
+    [approved] = _events("reactivation_approved", psd)
+    assert approved.actor == world["head"].email
+    assert json.loads(approved.details)["requested_by"] == world["admin"].email
+    assert AuthActions(app.test_client()).sign_in(psd.email).status_code == 302  # own password
+
+
+def test_reactivation_is_decided_by_a_head_of_the_accounts_force(app, world, make_user) -> None:
+    psd = make_user("psd", forces=[world["warks"]])
+    with app.test_request_context():
+        from casetrack.auth.service import set_active
+
+        set_active(psd, False)
+        req = approvals.reactivate(psd, by=world["admin"])
+        db.session.commit()
+        with pytest.raises(DomainError, match="Only a head of PSD of WARKS"):
+            approvals.approve(req, by=world["head"])
+    db.session.rollback()
+    assert _browser(app, world["head"]).client.get(f"/approvals/{psd.id}").status_code == 404
+    assert not _user(psd.email).active
+    assert _decide(_browser(app, world["warks_head"]), psd, decision="approve") == ""
+    assert _user(psd.email).active
+
+
+# ---- what the decision page shows -------------------------------------------------------------
+
+
+def test_decision_page_names_only_accounts_with_a_request_for_this_head(
+    app, world, make_user
+) -> None:
+    leader = make_user("leadership", forces=[world["wmp"]], name="Quiet Leader")
+    warks_psd = make_user("psd", forces=[world["warks"]], name="Warks Person")
+    _ask_for(app, world, warks_psd, role="psd_head", forces=[world["warks"].id])
+    head = _browser(app, world["head"])
+    before = db.session.scalar(select(func.count(AuditEvent.seq)))
+    for user in (leader, warks_psd, world["admin"], world["head"]):
+        response = head.client.get(f"/approvals/{user.id}")
+        assert response.status_code == 404, user.email
+        if user is not world["head"]:  # (the header names who is signed in)
+            assert user.name not in response.get_data(as_text=True)
+            assert user.email not in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(AuditEvent.seq))) == before
+
+
+# ---- a direct password reset and an approval at the same time ------------------------------------
+
+
+def _statements(app):
+    seen: list[str] = []
+
+    def listen(conn, cursor, statement, *args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    return seen, lambda: event.remove(db.engine, "before_cursor_execute", listen)
+
+
+def test_direct_reset_refused_when_a_head_approved_the_case_role_meanwhile(app, world) -> None:
+    with app.test_request_context():
+        user, _ = approvals.create_account(
+            by=world["admin"],
+            email="waiting@example.police.uk",
+            name="Waiting Person",
+            role="psd",
+            password=None,
+            forces=[world["wmp"]],
+        )
+        db.session.commit()
+    admin = _browser(app, world["admin"])
+    path = f"/admin/users/{user.id}/password"
+    token = admin.csrf_token(path)
+    assert 'name="new_password"' in admin.client.get(path).get_data(as_text=True)  # no role yet
+    head = _browser(app, world["head"])
+    data = {"decision": "approve", "new_password": TEMPORARY, "confirm_password": TEMPORARY}
+    assert _decide(head, user, **data) == ""  # the head approves before the admin posts
+    seen, stop = _statements(app)
+    try:
+        response = admin.client.post(
+            path,
+            data={
+                "csrf_token": token,
+                "new_password": "admin knows this one 1",
+                "confirm_password": "admin knows this one 1",
+            },
+        )
+    finally:
+        stop()
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "There is a problem" in body
+    assert "now has the PSD reviewer / investigator role" in body
+    assert _events("password_reset", user) == []
+    assert (
+        AuthActions(app.test_client()).sign_in(user.email, "admin knows this one 1").status_code
+        == 200
+    )
+    assert AuthActions(app.test_client()).sign_in(user.email, TEMPORARY).status_code == 302
+    if db.engine.dialect.name == "postgresql":
+        assert any("FROM users" in s and "FOR UPDATE" in s for s in seen)
+
+
+def test_reset_and_approval_read_the_locked_row_not_the_one_in_memory(
+    app, world, make_user
+) -> None:
+    with app.test_request_context():
+        # the reset: loaded with no role, a head's approval committed since
+        user, _ = approvals.create_account(
+            by=world["admin"],
+            email="waiting@example.police.uk",
+            name="Waiting Person",
+            role="psd",
+            password=None,
+            forces=[world["wmp"]],
+        )
+        db.session.commit()
+        assert user.role == "none"
+        db.session.execute(
+            update(User).where(User.id == user.id).values(role="psd"),
+            execution_options={"synchronize_session": False},
+        )
+        assert user.role == "none"  # what the page loaded
+        with pytest.raises(DomainError, match="a head of PSD chooses the temporary password"):
+            approvals.reset_password(user, "admin knows this one 1", by=world["admin"])
+        db.session.rollback()
+
+        # the approval: a PSD account's new departments, but it was made leadership since
+        psd = make_user("psd", forces=[world["wmp"]])
+        req = approvals.request_access(
+            psd, role="psd", forces=[world["wmp"]], departments=[world["birm"]], by=world["admin"]
+        )
+        db.session.commit()
+        assert psd.role == "psd" and not approvals.sets_password(req)
+        db.session.execute(
+            update(User).where(User.id == psd.id).values(role="leadership"),
+            execution_options={"synchronize_session": False},
+        )
+        seen, stop = _statements(app)
+        try:
+            with pytest.raises(DomainError, match="Choose a temporary password"):
+                approvals.approve(req, by=world["head"])
+        finally:
+            stop()
+        db.session.rollback()
+        if db.engine.dialect.name == "postgresql":
+            assert any("FROM users" in s and "FOR UPDATE" in s for s in seen)
+            assert any("FROM access_requests" in s and "FOR UPDATE" in s for s in seen)

@@ -20,7 +20,7 @@ from casetrack.admin.forms import (
 from casetrack.approvals import service as approvals
 from casetrack.auth import service as accounts
 from casetrack.auth.access import require
-from casetrack.auth.models import User
+from casetrack.auth.models import AccessRequest, User
 from casetrack.auth.permissions import Permission
 from casetrack.errors import DomainError
 from casetrack.extensions import db
@@ -123,6 +123,8 @@ def user_detail(user_id: int) -> ResponseReturnValue:
         form.role.data = shown.role if shown.role in dict(form.role.choices) else None
         form.forces.data = [force.id for force in shown.forces]
         form.departments.data = [d.id for d in shown.departments]
+        if pending_access is not None and pending_access.changes_staff_number:
+            form.staff_number.data = pending_access.staff_number
     if form.validate_on_submit():
         try:
             changed, req = approvals.change_user(
@@ -141,9 +143,10 @@ def user_detail(user_id: int) -> ResponseReturnValue:
             db.session.commit()
             if req is not None:
                 flash(
-                    f"{'Changes saved. ' if changed else ''}The new role, forces or departments "
-                    f"take effect when a head of PSD of {', '.join(f.code for f in req.forces)} "
-                    f"approves them. Until then {user.name} keeps their current access.",
+                    f"{'Changes saved. ' if changed else ''}{_asked_words(req, user)} take "
+                    f"effect when a head of PSD of {', '.join(f.code for f in req.forces)} "
+                    f"approves them. Until then {user.name} keeps their current access"
+                    f"{' and staff number' if req.changes_staff_number else ''}.",
                     "success",
                 )
             else:
@@ -157,7 +160,20 @@ def user_detail(user_id: int) -> ResponseReturnValue:
         pending=approvals.pending_requests(user),
         decided=approvals.latest_decided(user),
         is_self=user.id == current_user.id,
+        needs_approval_to_reactivate=approvals.is_case_role(user.role),
     )
+
+
+def _asked_words(req: AccessRequest, user: User) -> str:
+    """What an access request changes, in words, for the administrator's confirmation."""
+    placement = approvals._placement(req.role or "", req.forces, req.departments)
+    words = ["The new role, forces or departments"] if placement != approvals._current(user) else []
+    if req.changes_staff_number:
+        words.append(
+            "the new staff number" if req.staff_number else "the removal of the staff number"
+        )
+    text = " and ".join(words) or "the changes"
+    return text[0].upper() + text[1:]
 
 
 @bp.route("/users/<int:user_id>/withdraw", methods=["POST"])
@@ -182,31 +198,42 @@ def user_withdraw_requests(user_id: int) -> ResponseReturnValue:
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @require(Permission.MANAGE_USERS)
 def user_deactivate(user_id: int) -> ResponseReturnValue:
-    return _set_active(user_id, active=False)
+    """At once: it only removes access."""
+    user: User = _get(User, user_id)  # type: ignore[assignment]
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.set_active(user, False, by=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @require(Permission.MANAGE_USERS)
 def user_reactivate(user_id: int) -> ResponseReturnValue:
-    return _set_active(user_id, active=True)
-
-
-def _set_active(user_id: int, *, active: bool) -> ResponseReturnValue:
+    """At once without a case role; with one, when a head of PSD of its forces approves."""
     user: User = _get(User, user_id)  # type: ignore[assignment]
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        accounts.set_active(user, active, by=current_user)
+        req = approvals.reactivate(user, by=current_user)
     except DomainError as error:
+        db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(
-            f"{user.name} can sign in again."
-            if active
-            else f"{user.name} has been deactivated and signed out everywhere.",
-            "success",
-        )
+        if req is not None:
+            flash(
+                f"Reactivation requested. {user.name} can sign in again when a head of PSD of "
+                f"{', '.join(f.code for f in req.scope)} approves it.",
+                "success",
+            )
+        else:
+            flash(f"{user.name} can sign in again.", "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
@@ -214,19 +241,27 @@ def _set_active(user_id: int, *, active: bool) -> ResponseReturnValue:
 @require(Permission.MANAGE_USERS)
 def user_reset_password(user_id: int) -> ResponseReturnValue:
     user: User = _get(User, user_id)  # type: ignore[assignment]
-    if approvals.needs_approval_to_reset(user):
+    # the form with a password posted is the direct reset, whatever the role is now: the
+    # service locks the row and refuses if the account has a case role by then
+    direct = request.method == "POST" and "new_password" in request.form
+    if not direct and approvals.needs_approval_to_reset(user):
         return _request_password_reset(user)
     form = ResetPasswordForm()
     form.account_email, form.account_name = user.email, user.name
     if form.validate_on_submit():
-        accounts.reset_password(user, form.new_password.data)
-        db.session.commit()
-        flash(
-            f"Password reset for {user.name}. They have been signed out and must choose a "
-            "new password when they next sign in.",
-            "success",
-        )
-        return redirect(url_for("admin.user_detail", user_id=user.id))
+        try:
+            approvals.reset_password(user, form.new_password.data, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error, "new_password")
+        else:
+            db.session.commit()
+            flash(
+                f"Password reset for {user.name}. They have been signed out and must choose a "
+                "new password when they next sign in.",
+                "success",
+            )
+            return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user_password.html", user=user, form=form)
 
 

@@ -2,11 +2,13 @@
 audit entry; nothing here commits.
 
 An administrator creates accounts and manages organisation data. A role that sees case
-content (CASE_ROLES), any change of such an account's forces or departments, and a new
-temporary password for such an account take effect only when a head of PSD of the force
-approves: two people, both in the audit log. Nobody changes their own role, forces or
-departments, nor decides a request about themselves or made by themselves, and an
-administrator's account never gets a case role.
+content (CASE_ROLES), any change of such an account's forces, departments or staff number
+(the conflict-of-interest rule compares it with the case subjects'), a new temporary password
+for such an account and its reactivation take effect only when a head of PSD of the force
+approves: two people, both in the audit log. Deactivation is immediate (it only removes
+access). Nobody changes their own role, forces, departments or (with a case role) staff
+number, nor decides a request about themselves or made by themselves, and an administrator's
+account never gets a case role.
 
 The temporary password of a case-role account is always chosen by the approving head of PSD,
 never by an administrator: when an account gets its first case role (new or not) and when
@@ -15,6 +17,10 @@ the access they asked for.
 
 The command line (`casetrack users create`, `casetrack demo`) calls auth.service.create_user
 directly: the operator's bootstrap path for the first head of PSD, audited as "cli:<user>".
+
+An approval and an administrator's direct password reset both lock the account's row
+(SELECT … FOR UPDATE) and read its role again, so a reset cannot slip in after a head of PSD
+gave the account a case role.
 """
 
 from __future__ import annotations
@@ -36,11 +42,12 @@ from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.timeutil import utcnow
 
-ACCESS, PASSWORD = "access", "password"
+ACCESS, PASSWORD, REACTIVATION = "access", "password", "reactivation"
 PENDING, APPROVED, REFUSED, WITHDRAWN = "pending", "approved", "refused", "withdrawn"
 REASON_MAX = 500
 
 OWN_ACCESS = "You cannot change your own role, forces or departments"
+OWN_STAFF_NUMBER = "You cannot change your own staff number"
 
 
 def is_case_role(role: str | None) -> bool:
@@ -57,6 +64,22 @@ def _placement(role: str, forces: Sequence[Force], departments: Sequence[Departm
 
 def _current(user: User) -> dict:
     return _placement(user.role, user.forces, user.departments)
+
+
+def _asked(req: AccessRequest) -> dict:
+    """What an "access" request asks for, in the form change_user compares."""
+    wish = _placement(req.role or "", req.forces, req.departments)
+    if req.changes_staff_number:
+        wish["staff_number"] = req.staff_number
+    return wish
+
+
+def _lock(user: User) -> User:
+    """Lock the account's row until the transaction ends (SELECT … FOR UPDATE; on SQLite the
+    database's single writer serialises instead) and read it afresh: whatever is decided
+    next is decided on the committed role, not on one read before another commit."""
+    db.session.refresh(user, with_for_update=True)
+    return user
 
 
 def pending_requests(user: User) -> list[AccessRequest]:
@@ -115,13 +138,17 @@ def request_access(
     departments: Sequence[Department],
     by: User,
     new_account: bool = False,
+    changes_staff_number: bool = False,
+    staff_number: str | None = None,
 ) -> AccessRequest:
-    """Ask for a case role and placement for the account; it keeps what it has meanwhile."""
+    """Ask for a case role and placement for the account, and perhaps a new staff number
+    (None: clear it); it keeps what it has meanwhile."""
     role_ = accounts._role(role)
     if role_ not in CASE_ROLES:
         raise DomainError(f"{role_.label} does not need a head of PSD's approval", "role")
     if by.id == user.id:
         raise DomainError(OWN_ACCESS, "role")
+    staff_number = accounts._clean_staff_number(staff_number) if changes_staff_number else None
     if user.role == Role.ADMIN:
         raise DomainError(
             "An administrator's account cannot have a case role: create a separate account "
@@ -141,17 +168,25 @@ def request_access(
         requested_by_id=by.id,
         forces=list(forces),
         departments=list(departments),
+        changes_staff_number=changes_staff_number,
+        staff_number=staff_number,
     )
     db.session.add(req)
     db.session.flush()
     if not new_account:
         revoke_all(user)  # as with any change of access: sign in again (with the old access)
+    number = (
+        {"staff_number": {"before": user.staff_number, "requested": staff_number}}
+        if changes_staff_number
+        else {}
+    )
     _audit(
         "access_requested",
         req,
         new_account=new_account,
         before=_current(user),
         requested=_placement(role_.value, forces, departments),
+        **number,
     )
     return req
 
@@ -255,26 +290,52 @@ def change_user(
     departments: Sequence[Department],
     staff_number: str | None,
 ) -> tuple[list[str], AccessRequest | None]:
-    """An administrator's edit: name and staff number at once; a case role, or a case-role
-    account's forces/departments, as a request. Returns (what changed now, the request)."""
+    """An administrator's edit: the name at once; a case role, or a case-role account's
+    forces, departments or staff number, as a request. Without a case role, all at once.
+    Returns (what changed now, the request)."""
     role_ = accounts._role(role)
     wanted = _placement(role_.value, forces, departments)
+    current = _current(user)
     pending = pending_of(user, ACCESS)
-    asked = pending is not None and wanted == _placement(
-        pending.role or "", pending.forces, pending.departments
-    )
-    if wanted == _current(user) or asked:
-        if wanted == _current(user) and pending is not None:
+    if role_ in CASE_ROLES:
+        # the staff number decides which cases the account may not see (conflict of
+        # interest): an account that has, or is to have, a case role keeps its number until
+        # a head of PSD approves the new one
+        number = accounts._clean_staff_number(staff_number)
+        if number != user.staff_number:
+            wanted["staff_number"] = number
+        keep_number = user.staff_number
+        if wanted == current or (pending is not None and wanted == _asked(pending)):
+            if wanted == current and pending is not None:
+                _withdraw(pending, "the account was kept as it is")
+            return _update_details(user, name=name, staff_number=keep_number), None
+        if by.id == user.id:
+            placement_changed = {**wanted, "staff_number": None} != {
+                **current,
+                "staff_number": None,
+            }
+            raise DomainError(
+                *((OWN_ACCESS, "role") if placement_changed else (OWN_STAFF_NUMBER, "staff_number"))
+            )
+        accounts._clean_name(name)
+        accounts._check_placement(role_, forces, departments)
+        changed = _update_details(user, name=name, staff_number=keep_number)
+        req = request_access(
+            user,
+            role=role_.value,
+            forces=forces,
+            departments=departments,
+            by=by,
+            changes_staff_number="staff_number" in wanted,
+            staff_number=number,
+        )
+        return changed, req
+    if wanted == current:
+        if pending is not None:
             _withdraw(pending, "the account was kept as it is")
         return _update_details(user, name=name, staff_number=staff_number), None
     if by.id == user.id:
         raise DomainError(OWN_ACCESS, "role")
-    if role_ in CASE_ROLES:
-        accounts._clean_name(name)
-        accounts._check_placement(role_, forces, departments)
-        changed = _update_details(user, name=name, staff_number=staff_number)
-        req = request_access(user, role=role_.value, forces=forces, departments=departments, by=by)
-        return changed, req
     # a role without case content: at once (this can only narrow case access)
     changed = accounts.update_user(
         user,
@@ -293,11 +354,30 @@ def needs_approval_to_reset(user: User) -> bool:
     return is_case_role(user.role)
 
 
+def reset_password(user: User, password: str, *, by: User) -> None:
+    """An administrator's direct reset of an account without a case role. The row is locked
+    and the role read again first: if a head of PSD gave the account a case role since the
+    page was loaded (or commits it while this runs), the administrator must not know its
+    password, so the reset is refused."""
+    _lock(user)
+    if needs_approval_to_reset(user):
+        raise DomainError(
+            f"{user.name} now has the {user.role_label} role: a head of PSD chooses the "
+            "temporary password of such an account. Ask for a password reset instead",
+            "new_password",
+        )
+    accounts.reset_password(user, password)
+
+
 def request_password_reset(user: User, *, by: User) -> AccessRequest:
     """A case-role account's new temporary password is chosen by a head of PSD who approves.
     The account is signed out now; its own password keeps working until then."""
     if by.id == user.id:
         raise DomainError("Change your own password from your account page")
+    if not needs_approval_to_reset(user):
+        raise DomainError(
+            f"{user.name} has no case role now: reset the password yourself, from this page"
+        )
     previous = pending_of(user, PASSWORD)
     if previous is not None:
         _withdraw(previous, "replaced by a newer request")
@@ -306,6 +386,28 @@ def request_password_reset(user: User, *, by: User) -> AccessRequest:
     db.session.flush()
     revoke_all(user)
     _audit("password_reset_requested", req)
+    return req
+
+
+def reactivate(user: User, *, by: User) -> AccessRequest | None:
+    """A deactivated account signs in again: at once without a case role (the account sees
+    no case content); with one, when a head of PSD of its forces approves."""
+    if user.active:
+        return None
+    previous = pending_of(user, REACTIVATION)
+    if not is_case_role(user.role):
+        accounts.set_active(user, True, by=by)
+        if previous is not None:
+            _withdraw(previous, "the account was reactivated without a case role")
+        return None
+    if by.id == user.id:
+        raise DomainError("You cannot reactivate your own account")
+    if previous is not None:
+        _withdraw(previous, "replaced by a newer request")
+    req = AccessRequest(kind=REACTIVATION, user=user, status=PENDING, requested_by_id=by.id)
+    db.session.add(req)
+    db.session.flush()
+    _audit("reactivation_requested", req, role=user.role)
     return req
 
 
@@ -344,14 +446,15 @@ def for_head(head: User) -> list[AccessRequest]:
 def sets_password(req: AccessRequest) -> bool:
     """The approval gives a temporary password: a reset, or an account's first case role
     (whoever knew its password so far — the administrator who made it — must not keep it)."""
-    return req.kind == PASSWORD or not is_case_role(req.user.role)
+    return req.kind == PASSWORD or (req.kind == ACCESS and not is_case_role(req.user.role))
 
 
 def approve(req: AccessRequest, *, by: User, password: str | None = None) -> None:
+    db.session.refresh(req, with_for_update=True)  # decided once, even by two heads at once
     problem = may_decide(req, by)
     if problem:
         raise DomainError(problem)
-    user = req.user
+    user = _lock(req.user)  # the role is read after the lock: see reset_password
     if req.kind == ACCESS and user.role == Role.ADMIN:
         raise DomainError("An administrator's account cannot have a case role")
     gives_password = sets_password(req)
@@ -365,6 +468,11 @@ def approve(req: AccessRequest, *, by: User, password: str | None = None) -> Non
         except DomainError as error:
             raise DomainError(error.message, "new_password") from None
     requester = req.requested_by.email
+    if req.kind == REACTIVATION:
+        accounts.set_active(user, True, by=by)
+        req.status, req.decided_by_id, req.decided_at = APPROVED, by.id, utcnow()
+        _audit("reactivation_approved", req, requested_by=requester, role=user.role)
+        return
     if req.kind == PASSWORD:
         accounts.reset_password(user, password or "")
         req.status, req.decided_by_id, req.decided_at = APPROVED, by.id, utcnow()
@@ -373,6 +481,10 @@ def approve(req: AccessRequest, *, by: User, password: str | None = None) -> Non
     role_ = accounts._role(req.role or "")
     accounts._check_placement(role_, req.forces, req.departments)
     before = _current(user)
+    number = {}
+    if req.changes_staff_number:
+        number = {"staff_number": {"before": user.staff_number, "after": req.staff_number}}
+        user.staff_number = req.staff_number
     user.role, user.forces, user.departments = role_.value, list(req.forces), list(req.departments)
     if password:
         user.password_hash = hash_password(password)
@@ -387,6 +499,7 @@ def approve(req: AccessRequest, *, by: User, password: str | None = None) -> Non
         before=before,
         after=_current(user),
         temporary_password=bool(password),
+        **number,
     )
 
 
@@ -401,7 +514,9 @@ def refuse(req: AccessRequest, *, by: User, reason: str) -> None:
         raise DomainError(f"Reason must be {REASON_MAX} characters or fewer", "reason")
     req.status, req.decided_by_id, req.decided_at, req.reason = REFUSED, by.id, utcnow(), reason
     _audit(
-        "password_reset_refused" if req.kind == PASSWORD else "access_refused",
+        {PASSWORD: "password_reset_refused", REACTIVATION: "reactivation_refused"}.get(
+            req.kind, "access_refused"
+        ),
         req,
         requested_by=req.requested_by.email,
         reason=reason,

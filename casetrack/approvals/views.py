@@ -38,12 +38,15 @@ def _current_request(user: User) -> AccessRequest | None:
 @require(Permission.ACCESS_APPROVE)
 def decide(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
-    if user is None:
+    req = _current_request(user) if user is not None else None
+    if req is None:
+        # the page names the account: only for a head of PSD with a request about it in
+        # their forces (SPEC §9.1). The requests they may not decide there are about
+        # themselves or made by themselves, so nothing is shown that they do not know.
         abort(404)
-    req = _current_request(user)
     form = DecisionForm()
-    problem = approvals.may_decide(req, current_user) if req is not None else None
-    if req is not None and problem is None and form.validate_on_submit():
+    problem = approvals.may_decide(req, current_user)
+    if problem is None and form.validate_on_submit():
         if form.request_id.data != str(req.id):
             problem = "This request was replaced or decided meanwhile. Review it and decide again."
         elif _check(form, req):
@@ -65,15 +68,14 @@ def decide(user_id: int) -> ResponseReturnValue:
                     "success",
                 )
                 return redirect(url_for("approvals.index"))
-    if req is not None:
-        form.request_id.data = str(req.id)
+    form.request_id.data = str(req.id)
     return render_template(
         "approvals/decide.html",
         user=user,
         req=req,
         form=form,
         problem=problem,
-        sets_password=req is not None and approvals.sets_password(req),
+        sets_password=approvals.sets_password(req),
         current=approvals._current(user),
     )
 

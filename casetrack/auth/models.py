@@ -114,14 +114,15 @@ access_request_departments = Table(
 
 class AccessRequest(db.Model):
     """A change an administrator asked for that takes effect only when a head of PSD of the
-    force approves it (SPEC §9.1): a case role, or a case-role account's forces/departments
-    (kind "access"), or a new temporary password for a case-role account (kind "password").
+    force approves it (SPEC §9.1): a case role, or a case-role account's forces, departments
+    or staff number (kind "access"), a new temporary password for a case-role account (kind
+    "password"), or the reactivation of a deactivated case-role account (kind "reactivation").
     """
 
     __tablename__ = "access_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # "access" or "password"
+    kind: Mapped[str] = mapped_column(String(16))  # "access", "password" or "reactivation"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     new_account: Mapped[bool] = mapped_column(Boolean, default=False)
     role: Mapped[str | None] = mapped_column(String(32))  # the role asked for ("access")
@@ -131,6 +132,11 @@ class AccessRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reason: Mapped[str | None] = mapped_column(Text)  # why it was refused or withdrawn
+    # "access": whether it also sets the staff number, and to what (None: clear it). The
+    # account keeps its own number until a head of PSD approves (the conflict-of-interest rule
+    # compares it with the case subjects').
+    changes_staff_number: Mapped[bool] = mapped_column(Boolean, default=False)
+    staff_number: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])

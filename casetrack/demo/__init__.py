@@ -3,6 +3,8 @@ loaded once into an empty database, in one transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from sqlalchemy import func, select
 
@@ -107,7 +109,28 @@ def load_demo() -> None:
             staff_number=staff_number,
             must_change_password=False,
         )
+    _pending_request(forces["WMP"])
     load_demo_cases()
+
+
+PENDING_ACCOUNT = ("new.investigator@example.police.uk", "Rowan Ellis")
+
+
+def _pending_request(force: Any) -> None:
+    """One request waiting for the head of PSD (SPEC §9.1): the administrator has asked for a
+    new PSD investigator in WMP; until Helen Okafor approves it, the account has no role."""
+    from casetrack.approvals.service import create_account
+    from casetrack.auth.service import user_by_email
+
+    email, name = PENDING_ACCOUNT
+    create_account(
+        by=user_by_email("admin@example.police.uk"),
+        email=email,
+        name=name,
+        role="psd",
+        password=None,
+        forces=[force],
+    )
 
 
 @click.command("demo")

@@ -49,6 +49,8 @@ def import_cases(file: Path, dry_run: bool) -> None:
     checked = importer.plan(file, progress=progress)
     progress.done()
     if not checked.ok:
+        importer.record_check(checked)
+        db.session.commit()
         for problem in checked.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(
@@ -56,6 +58,8 @@ def import_cases(file: Path, dry_run: bool) -> None:
         )
     new, skipped = checked.new_references, sorted(checked.existing)
     if dry_run:
+        importer.record_check(checked)
+        db.session.commit()
         click.echo(
             f"Dry run: {checked.rows:,} rows are valid. Would create {len(new):,} cases; "
             f"would skip {len(skipped):,} already present" + _listed(skipped) + "."

@@ -7,7 +7,6 @@ bulk path, which falls back to one statement per row for some of these models.""
 from __future__ import annotations
 
 import hashlib
-import re
 import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +30,13 @@ from casetrack.cases.workflow import State
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.imports.reader import open_rows
-from casetrack.imports.validate import ImportRow, Problem, RowChecker, check_header
+from casetrack.imports.validate import (
+    OUR_REFERENCE,
+    ImportRow,
+    Problem,
+    RowChecker,
+    check_header,
+)
 from casetrack.org.models import Department, Force
 from casetrack.timeutil import today, utcnow
 
@@ -47,9 +52,6 @@ CASE_COLUMNS = (
     "summary",
     "referred_to_psd",
 )
-# `<FORCE>-<YYYY>-<NNNNN>`, read from the right: the year and number are the last two
-# hyphen-separated parts, whatever the force code holds (dots, underscores, even hyphens).
-OUR_REFERENCE = re.compile(r"^([A-Z][A-Z0-9_.-]{0,14}[A-Z0-9])-(\d{4})-(\d{5})$")
 Progress = Callable[[int], None]
 
 
@@ -63,17 +65,21 @@ class CasePlan:
     last_outcome: date | None = None
     subjects: bytes = b""  # 8 bytes of hash per staff number seen (no two are the same)
     case_id: int | None = None
+    force: int = 0  # the rows' force, as its place in Plan.forces
 
-    _HEAD = struct.Struct("<IIiq")  # first line, open rows, last outcome (ordinal), case id
+    # first line, open rows, last outcome (ordinal), case id, force
+    _HEAD = struct.Struct("<IIiqH")
 
     def pack(self) -> bytes:
         outcome = self.last_outcome.toordinal() if self.last_outcome else 0
-        head = self._HEAD.pack(self.first_line, self.open_rows, outcome, self.case_id or 0)
+        head = self._HEAD.pack(
+            self.first_line, self.open_rows, outcome, self.case_id or 0, self.force
+        )
         return head + self.fingerprint + self.subjects
 
     @classmethod
     def unpack(cls, packed: bytes) -> CasePlan:
-        line, open_rows, outcome, case_id = cls._HEAD.unpack_from(packed)
+        line, open_rows, outcome, case_id, force = cls._HEAD.unpack_from(packed)
         split = cls._HEAD.size + FINGERPRINT_SIZE
         return cls(
             line,
@@ -82,6 +88,7 @@ class CasePlan:
             date.fromordinal(outcome) if outcome else None,
             packed[split:],
             case_id or None,
+            force,
         )
 
 
@@ -127,6 +134,11 @@ class Plan:
     cases: CasePlans = field(default_factory=CasePlans)
     existing: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
+    forces: list[str] = field(default_factory=list)  # CasePlan.force → force code
+    refused: int = 0  # references already used by a case that may not be reported
+
+    def force_of(self, reference: str) -> str:
+        return self.forces[self.cases[reference].force]
 
     @property
     def new_references(self) -> list[str]:
@@ -157,9 +169,16 @@ def _forces() -> tuple[dict[str, Force], dict[str, set[str]]]:
 
 
 def plan(
-    path: Path, allowed_forces: set[str] | None = None, progress: Progress | None = None
+    path: Path,
+    allowed_forces: set[str] | None = None,
+    progress: Progress | None = None,
+    viewer: Any = None,
 ) -> Plan:
-    """Pass 1: check every row; work out what would be created and skipped."""
+    """Pass 1: check every row; work out what would be created and skipped.
+
+    `viewer` is the user who will see the result (the web import): a reference is reported
+    as already in CaseTrack only if it is a case of the row's force that the viewer may see.
+    Without one (the command line: the operator, any force) every case counts."""
     result = Plan(path)
     header, rows = open_rows(path)
     with rows:
@@ -176,8 +195,8 @@ def plan(
             if progress and result.rows % 1000 == 0:
                 progress(result.rows)
     result.problems = checker.problems + result.problems
+    _match_existing(result, viewer)
     result.problems.sort(key=lambda p: (p.line, p.column))
-    result.existing = _existing_references(list(result.cases))
     return result
 
 
@@ -192,7 +211,9 @@ def _add_to_plan(
     fingerprint = _fingerprint(row.case_fields())
     case = result.cases.get(row.reference)
     if case is None:
-        case = CasePlan(row.line, fingerprint)
+        if row.force not in result.forces:
+            result.forces.append(row.force)
+        case = CasePlan(row.line, fingerprint, force=result.forces.index(row.force))
     elif case.fingerprint != fingerprint:
         differing = [
             name
@@ -228,12 +249,75 @@ def _add_to_plan(
     result.cases.put(row.reference, case)
 
 
-def _existing_references(references: list[str]) -> set[str]:
-    found: set[str] = set()
+NOT_YOURS = (
+    "cannot be imported by you: give the case another reference, or ask the CaseTrack "
+    "operator to import it"
+)
+
+
+def _match_existing(result: Plan, viewer: Any) -> None:
+    """Which of the file's references are cases already (skipped), and which are taken.
+
+    A reference is skipped only when it is a case of the row's own force that whoever sees the
+    result may see. References are unique across CaseTrack (cases.reference), so one used by
+    any other case cannot be imported: that row is a problem. The web import says so without
+    naming or confirming a case the head of PSD may not see (another force's, or one in which
+    they are a subject); the operator at the command line sees every case, and is told whose."""
+    from casetrack.cases.access import visible_cases
+
+    force_ids = {
+        code: force_id for force_id, code in db.session.execute(select(Force.id, Force.code))
+    }
+    codes = {force_id: code for code, force_id in force_ids.items()}
+    references = list(result.cases)
     for start in range(0, len(references), 500):
         chunk = references[start : start + 500]
-        found.update(db.session.scalars(select(Case.reference).where(Case.reference.in_(chunk))))
-    return found
+        found = db.session.execute(
+            select(Case.id, Case.reference, Case.force_id).where(Case.reference.in_(chunk))
+        ).all()
+        if not found:
+            continue
+        seen: set[int] | None = None
+        if viewer is not None:
+            ids = [case_id for case_id, _, _ in found]
+            seen = set(
+                db.session.scalars(select(Case.id).where(Case.id.in_(ids), visible_cases(viewer)))
+            )
+        for case_id, reference, force_id in found:
+            row_force = result.force_of(reference)
+            may_see = seen is None or case_id in seen
+            if may_see and force_ids.get(row_force) == force_id:
+                result.existing.add(reference)
+                continue
+            if may_see:
+                message = (
+                    f"{reference} is already the reference of a case of {codes[force_id]}, "
+                    f"but the row's force is {row_force}"
+                )
+            else:
+                message = f"{reference} {NOT_YOURS}"
+                result.refused += 1
+            result.problems.append(
+                Problem(result.cases[reference].first_line, "reference", message)
+            )
+
+
+def record_check(checked: Plan, source_name: str | None = None) -> None:
+    """Audit a check whose result is shown (the web preview, the command line's dry run or
+    refusal): what it found, in counts, and which file — never the rows' content."""
+    record(
+        "import_checked",
+        object_type="import",
+        details={
+            "file": source_name or checked.path.name,
+            "sha256": file_digest(checked.path),
+            "rows": checked.rows,
+            "cases": len(checked.new_references) if checked.ok else 0,
+            "skipped": len(checked.existing),
+            "problems": len(checked.problems),
+            "references_refused": checked.refused,
+        },
+    )
 
 
 def file_digest(path: Path) -> str:
@@ -477,7 +561,7 @@ class _Writer:
 
     def _remember_counter(self, row: ImportRow) -> None:
         match = OUR_REFERENCE.match(row.reference)
-        if match and match[1] in self.forces:
+        if match and match[1] == row.force and row.force in self.forces:
             key = (self.forces[match[1]].id, int(match[2]))
             self.counters[key] = max(self.counters.get(key, 0), int(match[3]))
 

@@ -33,6 +33,9 @@ COLUMNS: dict[str, bool] = {
     "outcome_date": False,
 }
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,31}$")
+# CaseTrack's own `<FORCE>-<YYYY>-<NNNNN>`, read from the right: the year and number are the
+# last two hyphen-separated parts, whatever the force code holds (dots, underscores, hyphens).
+OUR_REFERENCE = re.compile(r"^([A-Z][A-Z0-9_.-]{0,14}[A-Z0-9])-(\d{4})-(\d{5})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -191,6 +194,17 @@ class RowChecker:
             return None
         return result
 
+    def _check_reference_force(self, line: int, reference: str, force: str) -> None:
+        """A reference in CaseTrack's own format names its force: it must be the row's. Other
+        (legacy) references, and look-alikes whose prefix is no force, are the force's own."""
+        ours = OUR_REFERENCE.match(reference.upper())
+        if ours and ours[1] in self.departments and ours[1] != force:
+            self._fail(
+                line,
+                "reference",
+                f"{reference} is a {ours[1]} reference, but the row's force is {force}",
+            )
+
     def check(self, line: int, raw: dict[str, str]) -> ImportRow | None:
         before = len(self.problems)
         raw = {k.strip().lower(): v for k, v in raw.items()}
@@ -209,6 +223,8 @@ class RowChecker:
             self._fail(line, "force", f"{force!r} is not a force in CaseTrack")
         elif department and department not in self.departments[force]:
             self._fail(line, "department", f"{department!r} is not a department of {force}")
+        if force in self.departments and REFERENCE.match(reference):
+            self._check_reference_force(line, reference, force)
         received = self.day(line, raw, "received_date", required=True)
         outcome_date = self.day(line, raw, "outcome_date")
         outcome = self.code(line, raw, "outcome")

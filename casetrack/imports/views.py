@@ -69,8 +69,12 @@ def _pending() -> tuple[Path, str] | None:
     return (path, pending["name"]) if path.is_file() else None
 
 
-def _allowed_forces() -> set[str]:
-    return {force.code for force in current_user.forces}
+def _check(path: Path) -> importer.Plan:
+    """The head of PSD imports into their own forces only, and is told of a case already in
+    CaseTrack only when it is one they may see (casetrack/cases/access.py)."""
+    return importer.plan(
+        path, allowed_forces={force.code for force in current_user.forces}, viewer=current_user
+    )
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -96,13 +100,16 @@ def preview() -> ResponseReturnValue:
         return redirect(url_for("imports.upload"))
     path, name = pending
     try:
-        checked = importer.plan(path, allowed_forces=_allowed_forces())
+        checked = _check(path)
     except DomainError as error:
         path.unlink(missing_ok=True)
         session.pop(SESSION_KEY, None)
         form = UploadForm()
         form.file.errors = [error.message.replace(path.name, name)]
         return render_template("imports/upload.html", form=form), 400
+    # the page lists references of cases already in CaseTrack: a view of case content
+    importer.record_check(checked, name)
+    db.session.commit()
     return render_template(
         "imports/preview.html", checked=checked, name=name, confirm=ConfirmForm()
     )
@@ -115,7 +122,7 @@ def confirm() -> ResponseReturnValue:
     if pending is None or not ConfirmForm().validate_on_submit():
         abort(400)
     path, name = pending
-    checked = importer.plan(path, allowed_forces=_allowed_forces())
+    checked = _check(path)
     if not checked.ok:  # the database may have changed since the preview
         return redirect(url_for("imports.preview"))
     summary = importer.execute(checked, current_user.email, current_user.id, source_name=name)

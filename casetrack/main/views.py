@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select, text
 
 from casetrack.approvals.service import for_head
+from casetrack.audit.service import record
 from casetrack.auth.access import public, require
 from casetrack.auth.models import User
 from casetrack.auth.permissions import NO_ROLE, Permission, Role
@@ -37,7 +38,15 @@ def home() -> ResponseReturnValue:
     elif role is Role.LEADERSHIP:
         context["headlines"] = leadership_headlines(list(current_user.force_ids))
     else:
-        context["board"] = dashboard(current_user)
+        board = context["board"] = dashboard(current_user)
+        shown = [
+            case.id
+            for key in ("cases", "referrals", "mine")
+            for case in board.get(key, [])  # type: ignore[attr-defined]
+        ]
+        # The dashboard lists cases with their subjects: a view like any other (SPEC §9.1).
+        record("dashboard_viewed", object_type="case_list", details={"cases": shown})
+        db.session.commit()
     if role is Role.PSD_HEAD:
         context["access_requests"] = len(for_head(current_user))
     return render_template(f"main/home_{role.value}.html", **context)

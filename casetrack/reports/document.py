@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, render_template
 
@@ -30,10 +31,16 @@ class ReportRequest:
     marking: str = "OFFICIAL-SENSITIVE"
     generated_by: str = "system"
     generated_at: datetime = field(default_factory=utcnow)
+    # A case-role reader's own access rule (casetrack/cases/access.py): their figures leave out
+    # cases they may not see — restricted ones they are not named on, and any in which they
+    # are a subject — so no report describes such a case. None: the operator's command line.
+    reader: Any = None
 
 
 def compute(request: ReportRequest) -> OutcomeFigures:
-    return outcome_figures(request.period, Scope(request.forces, request.department_ids))
+    return outcome_figures(
+        request.period, Scope(request.forces, request.department_ids, request.reader)
+    )
 
 
 def render(request: ReportRequest, figures: OutcomeFigures, fmt: str) -> bytes:

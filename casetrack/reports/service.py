@@ -24,6 +24,7 @@ class Scope:
 
     forces: Sequence[Force]
     department_ids: Sequence[int] | None = None  # None: the whole of each force
+    reader: Any = None  # a case-role user: only the cases they may see (visible_cases)
 
 
 def _where(period: Period, scope: Scope) -> list[Any]:
@@ -35,6 +36,10 @@ def _where(period: Period, scope: Scope) -> list[Any]:
     ]
     if scope.department_ids is not None:
         conditions.append(Case.department_id.in_(list(scope.department_ids)))
+    if scope.reader is not None:
+        from casetrack.cases.access import visible_cases
+
+        conditions.append(visible_cases(scope.reader))
     return conditions
 
 

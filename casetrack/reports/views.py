@@ -105,6 +105,7 @@ def _report_request(form: ReportForm) -> document.ReportRequest | None:
         foi_reference=form.foi_reference.data or "",
         marking=form.marking.data,
         generated_by=f"{current_user.name} ({current_user.role_label})",
+        reader=None if current_user.role == Role.LEADERSHIP else current_user,
     )
 
 

@@ -41,8 +41,8 @@ def index() -> ResponseReturnValue:
     cases = service.due_for_review(current_user)
     record(
         "retention_list_viewed",
-        object_type="case",
-        details={"references": [case.reference for case in cases]},
+        object_type="case_list",
+        details={"cases": [case.id for case in cases]},
     )
     db.session.commit()
     return render_template("retention/index.html", cases=cases, cutoff=service.cutoff())

@@ -1,7 +1,8 @@
 """access requests: case roles and placements approved by a head of PSD (SPEC §9.1)
 
 An administrator no longer gives a case role (Standards Manager, PSD, head of PSD), changes
-such an account's forces or departments, or resets its password on their own: the change is
+such an account's forces, departments or staff number, reactivates it, or resets its password
+on their own: the change is
 stored here as a pending request and takes effect only when a head of PSD of the force
 approves it. Each request, approval, refusal and withdrawal is also an audit entry.
 
@@ -33,6 +34,8 @@ def upgrade():
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('changes_staff_number', sa.Boolean(), nullable=False),
+    sa.Column('staff_number', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_access_requests_decided_by_id_users')),
     sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_access_requests_requested_by_id_users')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_access_requests_user_id_users'), ondelete='CASCADE'),
