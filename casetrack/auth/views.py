@@ -148,6 +148,14 @@ def sign_in() -> ResponseReturnValue:
     )
 
 
+@bp.errorhandler(TooManyRequests)
+def throttled(error: TooManyRequests) -> ResponseReturnValue:
+    """The sign-in and change-password pages explain throttling on the form itself."""
+    if request.endpoint == "auth.change_password":
+        return throttled_password_change(error)
+    return throttled_sign_in(error)
+
+
 def throttled_password_change(error: TooManyRequests) -> ResponseReturnValue:
     """Shown instead of a bare 429 when the account's password checks are throttled."""
     record("password_change_throttled", object_type="user", object_id=current_user.id)

@@ -46,14 +46,8 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(TooManyRequests)
     def too_many(error: TooManyRequests) -> ResponseReturnValue:
-        if request.endpoint == "auth.sign_in":
-            from casetrack.auth.views import throttled_sign_in
-
-            return throttled_sign_in(error)
-        if request.endpoint == "auth.change_password":
-            from casetrack.auth.views import throttled_password_change
-
-            return throttled_password_change(error)
+        # The sign-in and password pages answer their own throttling (casetrack/auth/views.py
+        # registers a handler on its blueprint, which Flask prefers to this one).
         return _page(429)
 
     @app.errorhandler(RequestEntityTooLarge)
