@@ -212,3 +212,67 @@ def test_a_reference_is_not_checked_against_an_unknown_force() -> None:
     assert [str(p) for p in rows.problems] == [
         "line 2, column force: 'NOPE' is not a force in CaseTrack"
     ]
+
+
+def test_a_minimal_row_and_the_exact_limits() -> None:
+    rows = checker()
+    row = rows.check(
+        2,
+        {
+            "reference": "HIST/77",
+            "force": "WMP",
+            "received_date": "2015-01-05",
+            "subject_role": "pcso",
+            "source": "PUBLIC_COMPLAINT",  # a code in capitals
+            "outcome": "nfa",
+            "outcome_date": "2015-01-05",  # an outcome on the day it was received
+            "summary": "s" * 5000,
+        },
+    )
+    assert rows.problems == []
+    assert (row.summary, row.subject_number, row.subject_name, row.subject_rank) == (
+        "s" * 5000,
+        None,
+        None,
+        None,
+    )
+    assert (row.source, row.department, row.platforms, row.referred) == (
+        "public_complaint",
+        None,
+        (),
+        None,
+    )
+
+
+def test_long_bad_values_are_quoted_shortened() -> None:
+    rows = checker()
+    long = "z" * 50
+    bad = {
+        **GOOD,
+        "reference": "-" + long,
+        "received_date": "",
+        "account_type": long,
+        "platform": long,
+        "subject_rank": "admiral",
+        "outcome": "knighted",
+        "referred_to_psd": "perhaps not at all",
+    }
+    assert rows.check(4, bad) is None
+    assert rows.problems == [
+        Problem(4, "reference", f"{('-' + long)[:40]!r} is not a valid reference"),
+        Problem(4, "received_date", "is required"),
+        Problem(4, "outcome", "'knighted' is not a known code or label"),
+        Problem(4, "outcome", "is needed when there is an outcome date"),  # none it knows
+        Problem(4, "subject_rank", "'admiral' is not a known code or label"),
+        Problem(4, "referred_to_psd", "'perhaps no': use yes or no"),
+        Problem(4, "account_type", f"{long[:40]!r} is not a known code or label"),
+        Problem(4, "platform", f"{long[:40]!r} is not a known code or label"),
+    ]
+    rows = checker()
+    rows.check(5, {**GOOD, "received_date": "x" * 30, "\0extra": "1"})
+    assert rows.problems == [
+        Problem(5, "", "has more cells than the header has columns"),
+        Problem(5, "received_date", f"{'x' * 20!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY"),
+    ]
+    assert check_header(["colour"])[0].line == 0
+    assert [p.line for p in check_header(["force", "force"])] == [0, 0, 0, 0]

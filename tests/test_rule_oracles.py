@@ -312,3 +312,62 @@ def test_hashing_file_is_a_readable_writable_seekable_file(tmp_path) -> None:
     assert not upload.closed
     upload.discard()
     assert upload.closed and not upload.path.exists()
+
+
+# ---- evidence types by content (SPEC §5: an allowlist checked by content, not by name) -------
+MHTML = ("message/rfc822", "MHTML web capture")
+TEXT = ("text/plain", "Text (e.g. a message export)")
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n", MHTML),
+        (b"\r\n  mime-version: 1.0\nContent-Type: Multipart/Related;\n", MHTML),
+        (b"From: <Saved by Blink>\nContent-Type: multipart/related;\n", MHTML),
+        # an exported email or chat that is not a web capture is text
+        (b"From: Sam\nTo: Alex\n\nSee you at 9", TEXT),
+        (b"MIME-Version: 1.0\nContent-Type: text/plain\n\nhello", TEXT),
+        (b"[12/03/2026, 21:04] Sam: multipart/related", TEXT),
+        (b"WhatsApp chat\n\xe2\x9c\x85 done", TEXT),
+        (b"text with a NUL \x00 byte", None),
+        (b"not UTF-8 \xff\xfe", None),
+        (b"<!DOCTYPE html><html><body>", None),
+        (b"  <svg onload=alert(1)>", None),
+        (b"WARC/1.1\r\nWARC-Type: warcinfo\r\n", ("application/warc", "WARC web capture")),
+        (b"", None),
+    ],
+)
+def test_what_a_file_is_by_its_first_bytes(head: bytes, expected) -> None:
+    from casetrack.evidence.storage import Sniffed, sniff
+
+    found = sniff(head)
+    assert found == (None if expected is None else Sniffed(*expected))
+
+
+def test_a_full_head_cut_inside_a_character_is_still_text(tmp_path) -> None:
+    """Only the first 64 KiB are kept for sniffing: a UTF-8 character cut at the end is not a
+    reason to refuse the file — and a marker further in still is."""
+    from casetrack.evidence.storage import HEAD_BYTES, Sniffed, sniff
+
+    body = ("é" * HEAD_BYTES).encode()[:HEAD_BYTES]  # ends with half of an "é"
+    assert len(body) == HEAD_BYTES and sniff(body) == Sniffed(*TEXT)
+    marked = (b"chat export " + b"<script>" + b"a" * HEAD_BYTES)[:HEAD_BYTES]
+    assert sniff(marked) is None
+    short = "é".encode()[:1]  # a file shorter than the head that really is cut: not UTF-8
+    assert sniff(b"abc" + short) is None
+
+
+def test_hashing_file_seeks_and_reads_lines(tmp_path) -> None:
+    from casetrack.evidence.storage import HashingFile
+
+    upload = HashingFile(tmp_path)
+    upload.write(b"first line\nsecond line\n")
+    assert upload.seek(6) == 6 and upload.readline() == b"line\n"
+    assert upload.seek(-5, 2) == 18 and upload.read() == b"line\n"
+    upload.seek(0)
+    assert upload.readline(5) == b"first"
+    upload.close()
+    assert upload.closed
+    upload.close()  # closing twice is harmless
+    upload.discard()
