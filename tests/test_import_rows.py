@@ -258,16 +258,19 @@ def test_long_bad_values_are_quoted_shortened() -> None:
         "referred_to_psd": "perhaps not at all",
     }
     assert rows.check(4, bad) is None
-    assert rows.problems == [
-        Problem(4, "reference", f"{('-' + long)[:40]!r} is not a valid reference"),
-        Problem(4, "received_date", "is required"),
-        Problem(4, "outcome", "'knighted' is not a known code or label"),
-        Problem(4, "outcome", "is needed when there is an outcome date"),  # none it knows
-        Problem(4, "subject_rank", "'admiral' is not a known code or label"),
-        Problem(4, "referred_to_psd", "'perhaps no': use yes or no"),
-        Problem(4, "account_type", f"{long[:40]!r} is not a known code or label"),
-        Problem(4, "platform", f"{long[:40]!r} is not a known code or label"),
-    ]
+    assert (
+        rows.problems
+        == [
+            Problem(4, "reference", f"{('-' + long)[:40]!r} is not a valid reference"),
+            Problem(4, "received_date", "is required"),
+            Problem(4, "outcome", "'knighted' is not a known code or label"),
+            Problem(4, "outcome", "is needed when there is an outcome date"),  # none known
+            Problem(4, "subject_rank", "'admiral' is not a known code or label"),
+            Problem(4, "referred_to_psd", "'perhaps no': use yes or no"),
+            Problem(4, "account_type", f"{long[:40]!r} is not a known code or label"),
+            Problem(4, "platform", f"{long[:40]!r} is not a known code or label"),
+        ]
+    )
     rows = checker()
     rows.check(5, {**GOOD, "received_date": "x" * 30, "\0extra": "1"})
     assert rows.problems == [

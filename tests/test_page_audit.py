@@ -184,3 +184,36 @@ def test_the_audit_log_shows_a_head_of_psd_only_what_they_may_see(
     assert about_me.reference not in page
     page = auth.client.get(f"/audit?case={mine.id}").get_data(as_text=True)
     assert "case_recorded" in page or mine.reference in page
+
+
+def test_what_a_page_view_and_a_refusal_record(
+    app, make_case, make_evidence, make_user, make_department, auth
+) -> None:
+    """The audit entries of casetrack/cases/access.py, field by field: a view names the case
+    and the page; a refusal names what was refused; a missing id is a plain 404."""
+    import json
+
+    case = make_case("logged")
+    item = make_evidence(case)
+    auth.sign_in(case.created_by.email)
+    auth.client.get(f"/cases/{case.id}")
+    [viewed] = _entries("case_viewed")
+    assert (viewed.object_type, viewed.object_id) == ("case", str(case.id))
+    assert json.loads(viewed.details) == {"reference": case.reference, "page": "cases.detail"}
+    auth.client.get(f"/evidence/{item.id}/download")
+    [seen] = _entries("evidence_viewed")
+    assert (seen.object_type, seen.object_id) == ("evidence", str(item.id))
+    assert json.loads(seen.details) == {"reference": case.reference, "page": "evidence.download"}
+    for path in ("/cases/987654", "/evidence/987654", "/evidence/987654/correct"):
+        assert auth.client.get(path).status_code == 404
+
+    stranger = make_user("standards_manager", departments=[make_department("COV")])
+    auth.sign_out()
+    auth.sign_in(stranger.email)
+    assert auth.client.get(f"/cases/{case.id}").status_code == 404
+    assert auth.client.get(f"/evidence/{item.id}").status_code == 404
+    [case_refused] = _entries("case_access_refused")
+    [item_refused] = _entries("evidence_access_refused")
+    assert (case_refused.object_type, case_refused.object_id) == ("case", str(case.id))
+    assert (item_refused.object_type, item_refused.object_id) == ("evidence", str(item.id))
+    assert case_refused.actor == item_refused.actor == stranger.email

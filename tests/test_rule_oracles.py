@@ -371,3 +371,146 @@ def test_hashing_file_seeks_and_reads_lines(tmp_path) -> None:
     assert upload.closed
     upload.close()  # closing twice is harmless
     upload.discard()
+
+
+# ---- the words of refusals and titles (read by investigators and FOI officers) ---------------
+def test_what_is_possible_after_a_refusal() -> None:
+    from casetrack.cases.workflow import Action, CaseSnapshot, State, next_state
+
+    refusal = next_state(CaseSnapshot(State.LOGGED), Action.CLOSE)
+    assert refusal.reason == (
+        "“Close case” is not possible while the case is logged. Possible now: assess, withdraw."
+    )
+    refusal = next_state(CaseSnapshot(State.WITHDRAWN), Action.REOPEN)
+    assert refusal.reason == (
+        "“Reopen” is not possible while the case is withdrawn. A withdrawn case cannot be changed."
+    )
+
+
+def test_every_reason_a_case_cannot_close_yet() -> None:
+    from casetrack.cases.workflow import CaseSnapshot, State, close_blockers
+
+    everything = CaseSnapshot(
+        State.PSD_INVESTIGATION,
+        subjects_without_outcome=2,
+        iopc_required=True,
+        iopc_decided=False,
+        investigator_assigned=False,
+        subjects_without_severity=1,
+    )
+    assert close_blockers(everything) == [
+        "Record an outcome for every subject before closing: 2 subjects have no outcome yet.",
+        "Assign an investigator before closing a PSD investigation.",
+        "Record the severity assessment for every subject before closing.",
+        "This matter may meet the IOPC mandatory referral criteria: record the IOPC referral "
+        "decision and its rationale before closing.",
+    ]
+    one = CaseSnapshot(State.LOCAL_RESOLUTION, subjects_without_outcome=1, iopc_required=False)
+    assert close_blockers(one) == [
+        "Record an outcome for every subject before closing: 1 subject has no outcome yet."
+    ]
+    # severity and the investigator are PSD's: a local resolution needs neither
+    local = CaseSnapshot(
+        State.LOCAL_RESOLUTION, investigator_assigned=False, subjects_without_severity=3
+    )
+    assert close_blockers(local) == []
+    decided = CaseSnapshot(
+        State.PSD_INVESTIGATION, iopc_required=True, iopc_decided=True, investigator_assigned=True
+    )
+    assert close_blockers(decided) == []
+
+
+@pytest.mark.parametrize(
+    ("period", "today", "title"),
+    [
+        (
+            ("financial", 2024),
+            date(2026, 11, 18),
+            "Financial year 2024/25 (1 April 2024 to 31 March 2025)",
+        ),
+        (("calendar", 2025), date(2026, 11, 18),
+         "Calendar year 2025 (1 January 2025 to 31 December 2025)"),
+        (
+            ("financial", 2026),
+            date(2026, 11, 18),
+            "Financial year 2026/27 (1 April 2026 to 31 March 2027), year to date: to 18 "
+            "November 2026",
+        ),
+        (
+            (date(2021, 4, 1), date(2026, 3, 31), "financial"),
+            date(2026, 11, 18),
+            "Concerns received from 1 April 2021 to 31 March 2026 (years shown as financial "
+            "years)",
+        ),
+        (
+            (date(2026, 1, 1), date(2026, 12, 31), "financial"),  # a calendar span, FY basis
+            date(2026, 12, 31),
+            "Concerns received from 1 January 2026 to 31 December 2026 (years shown as "
+            "financial years)",
+        ),
+        (
+            (date(2025, 4, 1), date(2026, 3, 31), "calendar"),  # an FY span, calendar basis
+            date(2026, 3, 31),
+            "Concerns received from 1 April 2025 to 31 March 2026 (years shown as calendar "
+            "years)",
+        ),
+        (
+            (date(2024, 4, 1), date(2026, 3, 31), "financial"),  # two whole financial years
+            date(2026, 11, 18),
+            "Concerns received from 1 April 2024 to 31 March 2026 (years shown as financial "
+            "years)",
+        ),
+    ],
+)  # fmt: skip
+def test_report_titles(period, today, title) -> None:
+    from casetrack.reports.figures import Period, calendar_year, financial_year
+
+    if period[0] == "financial":
+        chosen = financial_year(period[1])
+        assert chosen == Period(date(period[1], 4, 1), date(period[1] + 1, 3, 31), "financial")
+    elif period[0] == "calendar":
+        chosen = calendar_year(period[1])
+        assert chosen == Period(date(period[1], 1, 1), date(period[1], 12, 31), "calendar")
+    else:
+        chosen = Period(*period)
+    assert chosen.title(today) == title
+
+
+PNG_1PX = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+    b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe"
+    b"\x02\xfe\xa7\x9a\x86\x9e\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_binary_types_and_which_are_previewed() -> None:
+    from casetrack.evidence.storage import Sniffed, sniff
+
+    assert sniff(PNG_1PX) == Sniffed("image/png", "PNG image", image=True)
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    assert sniff(pdf) == Sniffed("application/pdf", "PDF document", image=False)
+    assert sniff(b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 60) is None  # a Windows program
+    assert sniff(b"warc/1.0\r\n") == Sniffed("text/plain", "Text (e.g. a message export)")
+
+
+def test_the_store_places_files_read_only_under_a_two_letter_folder(tmp_path) -> None:
+    import re
+    import stat
+
+    from casetrack.evidence.storage import Store, UnsafePath
+
+    store = Store(tmp_path / "evidence")
+    upload = store.new_upload()
+    upload.write(PNG_1PX)
+    name = store.place(upload)
+    assert re.fullmatch(r"([0-9a-f]{2})/\1[0-9a-f]{30}", name), name
+    path = store.path_for(name)
+    assert path.read_bytes() == PNG_1PX and not upload.path.exists() and upload.placed
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert list(store.chunks(name)) == [PNG_1PX]
+    assert list(store.all_names()) == [name]
+    for unsafe in ("../secret", "/etc/passwd", ""):
+        with pytest.raises(UnsafePath) as refused:
+            store.path_for(unsafe)
+        assert str(refused.value) == unsafe
