@@ -43,7 +43,11 @@ def test_pcc_notifications() -> None:
     assert next_pcc_due(started, [date(2026, 3, 20), date(2026, 9, 1)], 12, 6) == date(2027, 3, 1)
 
 
-def test_configurable_limits(app, make_case) -> None:
+def test_configurable_limits(app, make_case, travel_to) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    travel_to(datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/London")))
     app.config["ASSESSMENT_DUE_WORKING_DAYS"] = 2
     case = make_case("logged", received=date(2026, 11, 16))
     assert case.assessment_due == date(2026, 11, 18)

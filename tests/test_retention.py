@@ -196,12 +196,16 @@ def test_removing_files_after_the_commit(app, make_case, make_evidence, make_use
     assert not path.exists()
 
 
-def test_the_review_list_order_limit_and_which_cases(app, make_case, make_user) -> None:
-    """On 18 November 2026 (the run's moment) the cutoff is 18 November 2020. Listed: closed
+def test_the_review_list_order_limit_and_which_cases(app, make_case, make_user, travel_to) -> None:
+    """On 18 November 2026 the cutoff is 18 November 2020. Listed: closed
     cases closed on or before it, and closed cases without a closing date received on or
     before it; oldest closing first (none first), then by id; at most `limit`."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     from casetrack.retention.service import cutoff, due_for_review
 
+    travel_to(datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/London")))
     assert cutoff() == date(2020, 11, 18)
     head = make_user("psd_head")
 
