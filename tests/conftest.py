@@ -382,7 +382,6 @@ def make_case(
     from datetime import date, timedelta
 
     from casetrack.cases import service
-    from casetrack.cases.workflow import Action
     from casetrack.timeutil import today
 
     def make(
@@ -416,72 +415,85 @@ def make_case(
             subjects,
         )
         db.session.commit()
-        psd_user = psd
-        for step in PATH_TO_STATE[state]:
-            if step in ("psd_accept",) and psd_user is None:
-                psd_user = make_user("psd", forces=[department.force])
-            actor = psd_user if step in ("psd_accept", "close") else recorder
-            if step == "assess":
-                service.perform(
-                    case,
-                    Action.ASSESS,
-                    recorder,
-                    case.version,
-                    subjects={
-                        inv.id: ("misconduct", ["discreditable_conduct"])
-                        for inv in case.investigations
-                    },
-                    risk_flags=risk_flags or [],
-                    interim_measures=[],
-                    rationale="Assessed.",
-                )
-            elif step == "outcomes":
-                for inv in case.investigations:
-                    service.perform(
-                        case,
-                        Action.RECORD_OUTCOME,
-                        psd_user,
-                        case.version,
-                        investigation_id=inv.id,
-                        outcome="written_warning",
-                        outcome_date=today(),
-                    )
-            elif step == "psd_accept":
-                service.perform(
-                    case, Action.PSD_ACCEPT, actor, case.version, investigator_id=psd_user.id
-                )
-            else:
-                service.perform(case, Action(step), actor, case.version, note="Because.")
-            db.session.commit()
+        if psd is None and "psd_accept" in PATH_TO_STATE[state]:
+            psd = make_user("psd", forces=[department.force])
+        advance(case, state, recorder, psd, risk_flags=risk_flags or [])
         return case
 
     return make
 
 
-def holder_of(case: Any) -> Any:
-    """Who changes evidence on the case now (SPEC §12, casetrack/cases/access.py): its
-    Standards Manager before referral; after, its investigator or else a head of PSD of its
-    force (who sees restricted cases too), made here if there is none."""
+def advance(
+    case: Any, state: str, recorder: Any, psd: Any, risk_flags: list[str] | None = None
+) -> Any:
+    """Drive a logged case on to `state` through the real service: `recorder` takes the
+    Standards Manager's steps, `psd` accepts (as investigator), records outcomes and closes."""
+    from casetrack.cases import service
+    from casetrack.cases.workflow import Action
+    from casetrack.timeutil import today
+
+    for step in PATH_TO_STATE[state]:
+        actor = psd if step in ("psd_accept", "close") else recorder
+        if step == "assess":
+            service.perform(
+                case,
+                Action.ASSESS,
+                recorder,
+                case.version,
+                subjects={
+                    inv.id: ("misconduct", ["discreditable_conduct"]) for inv in case.investigations
+                },
+                risk_flags=risk_flags or [],
+                interim_measures=[],
+                rationale="Assessed.",
+            )
+        elif step == "outcomes":
+            for inv in case.investigations:
+                service.perform(
+                    case,
+                    Action.RECORD_OUTCOME,
+                    psd,
+                    case.version,
+                    investigation_id=inv.id,
+                    outcome="written_warning",
+                    outcome_date=today(),
+                )
+        elif step == "psd_accept":
+            service.perform(case, Action.PSD_ACCEPT, actor, case.version, investigator_id=psd.id)
+        else:
+            service.perform(case, Action(step), actor, case.version, note="Because.")
+        db.session.commit()
+    return case
+
+
+def psd_head_of(force: Any) -> Any:
+    """A head of PSD of the force with no staff number (so never a subject), made once: it
+    sees restricted cases too, so it can drive or hold any case of the force."""
     from casetrack.auth.models import User
     from casetrack.auth.service import create_user
 
-    if case.state not in ("referred_to_psd", "psd_investigation"):
-        return case.created_by
-    if case.investigator is not None:
-        return case.investigator
-    email = f"evidence.holder.{case.force.code.lower()}@example.police.uk"
-    holder = db.session.scalar(select(User).where(User.email == email))
-    if holder is None:
-        holder = create_user(
+    email = f"evidence.holder.{force.code.lower()}@example.police.uk"
+    head = db.session.scalar(select(User).where(User.email == email))
+    if head is None:
+        head = create_user(
             email=email,
-            name=f"Evidence holder {case.force.code}",
+            name=f"Evidence holder {force.code}",
             role="psd_head",
             password=TEST_PASSWORD,
-            forces=[case.force],
+            forces=[force],
             departments=[],
         )
         db.session.commit()
-    return holder
+    return head
+
+
+def holder_of(case: Any) -> Any:
+    """Who changes evidence on the case now (SPEC §12, casetrack/cases/access.py): its
+    Standards Manager before referral; after, its investigator or else a head of PSD of its
+    force."""
+    if case.state not in ("referred_to_psd", "psd_investigation"):
+        return case.created_by
+    return case.investigator or psd_head_of(case.force)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from casetrack.cases.access import visible_cases
 from casetrack.cases.models import Case
 from casetrack.evidence.models import EvidenceItem
 from casetrack.extensions import db
-from conftest import AuthActions, rule_url
+from conftest import AuthActions, advance, psd_head_of, rule_url
 
 ROLES = ["standards_manager", "psd", "psd_head", "leadership", "admin"]
 OWN_NUMBER = {role: f"OWN{n}" for n, role in enumerate(ROLES, start=1)}
@@ -86,7 +86,7 @@ def world(app, make_user, make_force, make_department, make_case, make_person, m
         if relationship == "restricted_named":
             case.named_users.extend(users.values())
             db.session.commit()
-        return _advance(make_case, case, state)
+        return advance(case, state, case.created_by, psd_head_of(case.force))
 
     cases = {}
     for state in STATES:
@@ -100,80 +100,6 @@ def world(app, make_user, make_force, make_department, make_case, make_person, m
                 for role in ROLES:
                     cases[role, relationship, state] = case
     return users, cases
-
-
-def _advance(make_case, case: Case, state: str) -> Case:
-    """Drive a logged case on to `state` through the real service (as make_case does)."""
-    from conftest import PATH_TO_STATE
-
-    if state == "logged":
-        return case
-    # Build the same path on a fresh case and move this case's identity onto it would lose
-    # the evidence; instead replay the steps through the service.
-    from casetrack.cases import service
-    from casetrack.cases.workflow import Action
-    from casetrack.timeutil import today
-
-    recorder = case.created_by
-    psd = next(u for u in _psd_users(case))
-    for step in PATH_TO_STATE[state]:
-        if step == "assess":
-            service.perform(
-                case,
-                Action.ASSESS,
-                recorder,
-                case.version,
-                subjects={
-                    i.id: ("misconduct", ["discreditable_conduct"]) for i in case.investigations
-                },
-                risk_flags=[],
-                interim_measures=[],
-                rationale="Assessed.",
-            )
-        elif step == "psd_accept":
-            service.perform(case, Action.PSD_ACCEPT, psd, case.version, investigator_id=psd.id)
-        elif step == "outcomes":
-            for inv in case.investigations:
-                service.perform(
-                    case,
-                    Action.RECORD_OUTCOME,
-                    psd,
-                    case.version,
-                    investigation_id=inv.id,
-                    outcome="written_warning",
-                    outcome_date=today(),
-                )
-        elif step == "close":
-            service.perform(case, Action.CLOSE, psd, case.version)
-        else:
-            service.perform(case, Action(step), recorder, case.version, note="Because.")
-        db.session.commit()
-    return case
-
-
-def _psd_users(case: Case):
-    from casetrack.auth.models import User
-    from casetrack.auth.service import create_user
-
-    # A head of PSD drives the cases (restricted ones too); not one of the users under test.
-    found = [
-        u
-        for u in db.session.scalars(select(User).where(User.role == "psd_head"))
-        if case.force_id in u.force_ids and not u.staff_number
-    ]
-    if not found:
-        found = [
-            create_user(
-                email=f"investigator{case.force_id}@example.police.uk",
-                name="Investigator",
-                role="psd_head",
-                password="correct horse battery staple",
-                forces=[case.force],
-                departments=[],
-            )
-        ]
-        db.session.commit()
-    return found
 
 
 def _cells():
