@@ -155,6 +155,9 @@ EVENT_LABELS = {
     "record": "Concern recorded",
     "add_subject": "Subject added",
     "imported": "Imported from historical records",
+    "correct": "Details corrected",
+    "restrict": "Case restricted",
+    "unrestrict": "Restriction lifted",
 }
 
 

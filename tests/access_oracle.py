@@ -20,7 +20,9 @@ States: logged (with the Standards Manager), referred_to_psd (with PSD), closed.
 
 Kinds of access: view (the case and its evidence); act_sm (the Standards Manager's workflow
 steps); act_psd (PSD's steps; on a closed case, reopening); evidence (add, correct, withdraw);
-retention (decide on deletion).
+retention (decide on deletion); correct (correct the case's details, §12); note (add to the
+decision log); note_psd (read and write PSD-only notes); link (link cases); restrict (restrict
+or unrestrict, and name users).
 """
 
 from __future__ import annotations
@@ -75,6 +77,14 @@ ROUTE_ROLES: dict[str, set[str]] = {
     # §9.1: a head of PSD approves case roles and placements for their forces
     "approvals.index": {"psd_head"},
     "approvals.decide": {"psd_head"},
+    # §12: everyday casework — corrections, notes and links by those who work cases; restricted
+    # access managed by the head of PSD ("restricts or unrestricts a case ... names the users")
+    "casework.correct": CASE_ROLES,
+    "casework.add_note": CASE_ROLES,
+    "casework.link": CASE_ROLES,
+    "casework.unlink": CASE_ROLES,
+    "casework.person": CASE_ROLES,  # "a workforce record's page lists the cases"
+    "casework.access": {"psd_head"},
 }
 PUBLIC_ROUTES = {"auth.sign_in", "main.accessibility", "main.health", "main.privacy", "static"}
 
@@ -87,7 +97,18 @@ RELATIONSHIPS = (
     "subject",
 )
 STATES = ("logged", "referred_to_psd", "closed")
-KINDS = ("view", "act_sm", "act_psd", "evidence", "retention")
+KINDS = (
+    "view",
+    "act_sm",
+    "act_psd",
+    "evidence",
+    "retention",
+    "correct",
+    "note",
+    "note_psd",
+    "link",
+    "restrict",
+)
 
 _ALL_STATES = set(STATES)
 
@@ -105,6 +126,13 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
         "act_psd": set(),
         "evidence": _pairs({"own_department", "restricted_named"}, {"logged"}),
         "retention": set(),
+        # §12: "corrected while it is open: by the Standards Manager before referral"
+        "correct": _pairs({"own_department", "restricted_named"}, {"logged"}),
+        # §12: notes "by the people working it", shared; links between cases they see
+        "note": _pairs({"own_department", "restricted_named"}, _ALL_STATES),
+        "note_psd": set(),
+        "link": _pairs({"own_department", "restricted_named"}, _ALL_STATES),
+        "restrict": set(),
     },
     # §1: every case of their force read-only; acts on what was referred to PSD.
     "psd": {
@@ -118,6 +146,14 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
             {"own_department", "other_department", "restricted_named"}, {"referred_to_psd"}
         ),
         "retention": set(),
+        # §12: "by PSD after" referral, while open (not closed)
+        "correct": _pairs(
+            {"own_department", "other_department", "restricted_named"}, {"referred_to_psd"}
+        ),
+        "note": _pairs({"own_department", "other_department", "restricted_named"}, _ALL_STATES),
+        "note_psd": _pairs({"own_department", "other_department", "restricted_named"}, _ALL_STATES),
+        "link": _pairs({"own_department", "other_department", "restricted_named"}, _ALL_STATES),
+        "restrict": set(),
     },
     # §1: all of PSD, plus restricted cases and retention decisions.
     "psd_head": {
@@ -137,6 +173,27 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
         "retention": _pairs(
             {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
             {"closed"},
+        ),
+        "correct": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            {"referred_to_psd"},
+        ),
+        "note": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            _ALL_STATES,
+        ),
+        "note_psd": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            _ALL_STATES,
+        ),
+        "link": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            _ALL_STATES,
+        ),
+        # §12: "the head of PSD restricts or unrestricts a case", in any state
+        "restrict": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            _ALL_STATES,
         ),
     },
     # §1: never names, case text or evidence.

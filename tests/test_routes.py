@@ -65,6 +65,8 @@ def sample_values(
         "action": "refer_to_psd",
         "fmt": "json",
         "item_id": make_evidence(case).id,
+        "person_id": case.investigations[0].person_id,
+        "link_id": 1,
     }
 
 

@@ -39,6 +39,17 @@ from casetrack.cases.workflow import State
 from casetrack.org.numbers import normal_staff_number
 
 VIEW_PERMISSIONS = frozenset({Permission.CASE_VIEW, Permission.EVIDENCE_VIEW})
+# Allowed in any state to whoever may see the case (and holds the permission): the decision log
+# and links are kept after closing too (an appeal, a pack handed to the IOPC); the head of PSD
+# restricts or unrestricts whenever it matters.
+ANY_STATE_PERMISSIONS = frozenset(
+    {
+        Permission.NOTE_ADD,
+        Permission.NOTES_PSD,
+        Permission.CASE_LINK,
+        Permission.RESTRICTED_CASES,
+    }
+)
 
 # Whose turn it is: the states in which each side acts on a case.
 SM_STATES = frozenset({State.LOGGED, State.ASSESSED, State.LOCAL_RESOLUTION})
@@ -49,6 +60,13 @@ EVIDENCE_STATES = {
     Role.PSD_HEAD: PSD_STATES - {State.CLOSED},
 }
 CASE_STATES = {Role.STANDARDS_MANAGER: SM_STATES, Role.PSD: PSD_STATES, Role.PSD_HEAD: PSD_STATES}
+# Corrections (SPEC §12): while the case is open — by the Standards Manager before referral (and
+# during local resolution), by PSD after.
+CORRECT_STATES = {
+    Role.STANDARDS_MANAGER: SM_STATES,
+    Role.PSD: PSD_STATES - {State.CLOSED},
+    Role.PSD_HEAD: PSD_STATES - {State.CLOSED},
+}
 
 
 def _own_number(user: Any) -> str | None:
@@ -88,9 +106,11 @@ def case_rule(user: Any, permission: Permission, case: Case) -> bool:
     """Object-level rule for every case and evidence permission: view versus act."""
     if is_subject(user, case) or not _restricted_allows(user, case) or not _in_scope(user, case):
         return False
-    if permission in VIEW_PERMISSIONS:
+    if permission in VIEW_PERMISSIONS or permission in ANY_STATE_PERMISSIONS:
         return True
     state = State(case.state)
+    if permission is Permission.CASE_CORRECT:
+        return state in CORRECT_STATES.get(Role(user.role), frozenset())
     if permission is Permission.EVIDENCE_ADD:
         return state in EVIDENCE_STATES.get(Role(user.role), frozenset())
     if permission is Permission.RETENTION_DECIDE:

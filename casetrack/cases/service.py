@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
@@ -233,6 +234,24 @@ def validate_concern(details: ConcernDetails) -> None:
         raise DomainError("Unknown source", "source")
     if details.account_type and details.account_type not in vocab.ACCOUNT_TYPES:
         raise DomainError("Unknown account type", "account_type")
+    check_content_urls(details.content_urls)
+
+
+def check_content_urls(urls: Iterable[str]) -> None:
+    """Content addresses are real web addresses: http or https, with a host (SPEC §12)."""
+    for url in urls:
+        try:
+            parts = urlsplit(url)
+            real = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        except ValueError:  # e.g. an unclosed [IPv6 address
+            real = False
+        if not real or any(c.isspace() for c in url):
+            shown = url if len(url) <= 60 else url[:57] + "…"
+            raise DomainError(
+                f"“{shown}” is not a web address: enter each address in full, one per line, "
+                "starting https:// or http://",
+                "content_urls",
+            )
 
 
 def record_concern(user: User, details: ConcernDetails, subjects: Sequence[Person]) -> Case:

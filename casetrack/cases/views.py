@@ -15,8 +15,8 @@ from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission, can
+from casetrack.cases import casework, service
 from casetrack.cases import forms as case_forms
-from casetrack.cases import service
 from casetrack.cases.access import load_case
 from casetrack.cases.models import Case, Person
 from casetrack.cases.queries import CaseFilters, case_page
@@ -269,6 +269,8 @@ def detail(case_id: int) -> ResponseReturnValue:
         evidence=evidence_for(case) if can(current_user, Permission.EVIDENCE_VIEW, case) else [],
         can_add_evidence=can_add_evidence(current_user, case),
         evidence_kinds=EVIDENCE_KINDS,
+        notes=casework.notes_for(current_user, case),
+        links=casework.links_for(current_user, case),
     )
 
 
