@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.approvals.views import bp as approvals_bp
     from casetrack.audit.views import bp as audit_bp
     from casetrack.auth.views import bp as auth_bp
+    from casetrack.casepack.views import bp as casepack_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.evidence.requests import CaseTrackRequest, discard_unplaced_uploads
     from casetrack.evidence.views import bp as evidence_bp
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(casepack_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(imports_bp)
