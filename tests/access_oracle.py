@@ -75,6 +75,10 @@ ROUTE_ROLES: dict[str, set[str]] = {
     # §9.1: a head of PSD approves case roles and placements for their forces
     "approvals.index": {"psd_head"},
     "approvals.decide": {"psd_head"},
+    # §12: case pack and list export — whoever may see the case or the list (the pack holds
+    # nothing the case page does not; the object rule is load_case's view rule)
+    "casepack.download": CASE_ROLES,
+    "case_export.download": CASE_ROLES,
 }
 PUBLIC_ROUTES = {"auth.sign_in", "main.accessibility", "main.health", "main.privacy", "static"}
 

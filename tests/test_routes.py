@@ -64,6 +64,7 @@ def sample_values(
         "case_id": case.id,
         "action": "refer_to_psd",
         "fmt": "json",
+        "list_format": "ods",
         "item_id": make_evidence(case).id,
     }
 
