@@ -44,6 +44,7 @@ PAGE_KIND = {
     "evidence.correct": "evidence",
     "evidence.withdraw": "evidence",
     "retention.decide": "retention",
+    "casepack.download": "view",  # §12: the pack holds nothing the case page does not
 }
 
 

@@ -18,8 +18,9 @@ bp = Blueprint("casepack", __name__, url_prefix="/cases")
 @bp.route("/<int:case_id>/pack.pdf")
 @require(Permission.CASE_VIEW)
 def download(case_id: int) -> ResponseReturnValue:
-    # 404 (audited) for a case the user may not see; the pack's own entry replaces the view's.
-    case = load_case(case_id, audit=False)
+    # 404 (audited) for a case the user may not see; a view of the case like every page that
+    # shows it (as the evidence bundle is), then the pack's own entry with the file's hash.
+    case = load_case(case_id)
     pack, pdf = service.generate(case, current_user)
     db.session.commit()
     return Response(
