@@ -103,6 +103,8 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.audit.views import bp as audit_bp
     from casetrack.auth.views import bp as auth_bp
     from casetrack.cases.casework_views import bp as casework_bp
+    from casetrack.casepack.views import bp as casepack_bp
+    from casetrack.cases.export import bp as case_export_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.evidence.requests import CaseTrackRequest, discard_unplaced_uploads
     from casetrack.evidence.views import bp as evidence_bp
@@ -117,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(approvals_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(casework_bp)
+    app.register_blueprint(case_export_bp)
+    app.register_blueprint(casepack_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(imports_bp)

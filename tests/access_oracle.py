@@ -85,6 +85,10 @@ ROUTE_ROLES: dict[str, set[str]] = {
     "casework.unlink": CASE_ROLES,
     "casework.person": CASE_ROLES,  # "a workforce record's page lists the cases"
     "casework.access": {"psd_head"},
+    # §12: case pack and list export — whoever may see the case or the list (the pack holds
+    # nothing the case page does not; the object rule is load_case's view rule)
+    "casepack.download": CASE_ROLES,
+    "case_export.download": CASE_ROLES,
 }
 PUBLIC_ROUTES = {"auth.sign_in", "main.accessibility", "main.health", "main.privacy", "static"}
 

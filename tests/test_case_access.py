@@ -54,6 +54,7 @@ PAGE_KIND = {
     "casework.link": "link",
     "casework.unlink": "link",  # of a link that does not exist: see below
     "casework.access": "restrict",
+    "casepack.download": "view",  # §12: the pack holds nothing the case page does not
 }
 
 

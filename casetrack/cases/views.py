@@ -18,8 +18,9 @@ from casetrack.auth.permissions import Permission, can
 from casetrack.cases import casework, service
 from casetrack.cases import forms as case_forms
 from casetrack.cases.access import load_case
+from casetrack.cases.listing import chosen, list_filters
 from casetrack.cases.models import Case, Person
-from casetrack.cases.queries import CaseFilters, case_page
+from casetrack.cases.queries import case_page
 from casetrack.cases.workflow import (
     ACTION_DONE,
     LOCAL_OUTCOMES,
@@ -138,37 +139,7 @@ def _parse_dates(text: str | None) -> list[date]:
 @bp.route("")
 @require(Permission.CASE_VIEW)
 def index() -> ResponseReturnValue:
-    form = case_forms.ListFilterForm(request.args)
-    forces = current_user.forces
-    form.state.choices = [("", "Any")] + [(s.value, s.label) for s in State]
-    form.force.choices = [("", "Any")] + [(str(f.id), f.name) for f in forces]
-    departments = (
-        current_user.departments
-        if current_user.role == "standards_manager"
-        else db.session.scalars(  # one query for every force, not one per force
-            select(Department)
-            .where(Department.force_id.in_([f.id for f in forces]))
-            .order_by(Department.name)
-        ).all()
-    )
-    form.department.choices = [("", "Any")] + [(str(d.id), d.label) for d in departments]
-    valid = form.validate()
-    filters = CaseFilters()
-    if valid:
-        filters = CaseFilters(
-            q=form.q.data or "",
-            state=form.state.data or "",
-            force_id=int(form.force.data) if form.force.data else None,
-            department_id=int(form.department.data) if form.department.data else None,
-            platform=form.platform.data or "",
-            category=form.category.data or "",
-            severity=form.severity.data or "",
-            received_from=form.received_from.data,
-            received_to=form.received_to.data,
-            overdue=bool(form.overdue.data),
-            mine=bool(form.mine.data),
-            sort=form.sort.data or "received_desc",
-        )
+    form, filters, valid = list_filters(request.args, current_user)
     page = max(1, min(form.page.data or 1, 10_000)) if valid else 1
     size = current_app.config["PAGE_SIZE"]
     cases, has_next = case_page(current_user, filters, page, size)
@@ -176,7 +147,7 @@ def index() -> ResponseReturnValue:
         "case_list_viewed",
         details={
             "page": page,
-            **{k: str(v) for k, v in vars(filters).items() if v not in ("", None, False)},
+            **chosen(filters),
         },
     )
     db.session.commit()

@@ -9,6 +9,7 @@ from typing import Any
 
 from casetrack import vocab
 from casetrack.reports.figures import OutcomeFigures, suppress, suppress_all
+from casetrack.spreadsheets import formula_safe
 
 # (key in the JSON contract, breakdown name in CSV, labels)
 BREAKDOWNS: list[tuple[str, dict[str, str] | None]] = [
@@ -107,14 +108,8 @@ def to_csv(figures: OutcomeFigures, suppressed: bool) -> str:
                 "period_to": period.end.isoformat(),
                 "year_basis": period.year_basis,
                 "forces": ";".join(figures.forces),
-                **{k: _safe(v) for k, v in row.items()},
+                # Labels come from our vocabulary, but names of forces from administrators.
+                **{k: formula_safe(v) for k, v in row.items()},
             }
         )
     return buffer.getvalue()
-
-
-def _safe(value: Any) -> Any:
-    """Labels come from our vocabulary, but names of forces come from administrators."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
