@@ -102,8 +102,8 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.approvals.views import bp as approvals_bp
     from casetrack.audit.views import bp as audit_bp
     from casetrack.auth.views import bp as auth_bp
-    from casetrack.cases.casework_views import bp as casework_bp
     from casetrack.casepack.views import bp as casepack_bp
+    from casetrack.cases.casework_views import bp as casework_bp
     from casetrack.cases.export import bp as case_export_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.evidence.requests import CaseTrackRequest, discard_unplaced_uploads
