@@ -76,7 +76,7 @@ def test_record_validation_keeps_input_and_writes_nothing(
             "The date received must be today or in the past",
         ),
         ({"summary": ""}, "Enter a summary of the concern"),
-        ({"summary": "x" * 5001}, "Field cannot be longer than 5000 characters"),
+        ({"summary": "x" * 5001}, "Summary of the concern must be 5000 characters or fewer"),
         ({"categories": []}, "Choose at least one policy breach category"),
         ({"categories": ["made_up"]}, "is not a valid choice"),
         ({"content_posted": "31/2/2026"}, "is not a real date"),

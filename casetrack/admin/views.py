@@ -22,7 +22,7 @@ from casetrack.auth import service as accounts
 from casetrack.auth.access import require
 from casetrack.auth.models import AccessRequest, User
 from casetrack.auth.permissions import Permission
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db
 from casetrack.org import service as org
 from casetrack.org.models import Department, Force
@@ -38,8 +38,7 @@ def _get(model: type, object_id: int) -> object:
 
 
 def _show_error(form: FlaskForm, error: DomainError, default_field: str) -> None:
-    field = getattr(form, error.field or "", None) or getattr(form, default_field)
-    field.errors = [*field.errors, error.message]
+    show_on_form(form, error, default_field)
 
 
 def _placement_choices(form: UserDetailsForm) -> None:
