@@ -237,11 +237,27 @@ def test_soonest_due_first_uses_each_states_due_date(make_case, make_user, auth)
     auth.sign_in(sm.email)
     page = auth.client.get("/").get_data(as_text=True)
     table = page.split("Open cases, soonest due first", 1)[1]
-    order = sorted(
-        (table.index(c.reference), c.reference) for c in (logged, referred, assessed)
-    )
+    order = sorted((table.index(c.reference), c.reference) for c in (logged, referred, assessed))
     assert [ref for _, ref in order] == [referred.reference, logged.reference, assessed.reference]
     assert "PSD decision due by" in table
     stats = " ".join(re.sub(r"<[^>]+>", " ", page.split('class="ct-stats"', 1)[1][:900]).split())
     assert "3 open cases" in stats and "1 assessment due" in stats
     assert "0 assessments overdue" in stats
+
+
+def test_refusal_and_type_read_as_sentences(make_case, auth) -> None:
+    from casetrack.cases.workflow import ACTION_PHRASES, Action
+    from casetrack.extensions import db
+
+    assert set(ACTION_PHRASES) == set(Action)  # every action can be refused in words
+    case = make_case("logged")
+    case.case_type, case.source = "complaint", "public_complaint"
+    db.session.commit()
+    auth.sign_in(case.created_by.email)
+    page = auth.client.get(f"/cases/{case.id}/close").get_data(as_text=True)
+    assert "You cannot close this case now" in page
+    assert "Possible now: assess, withdraw." in page
+    page = auth.client.get(f"/cases/{case.id}").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Type Complaint from the public How it came in Complaint from the public" in text
+    assert "Complaint from the public — Complaint from the public" not in text

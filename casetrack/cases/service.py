@@ -399,7 +399,7 @@ def perform(case: Case, action: Action, user: User, version: int | None, **paylo
     if not may_take(user, case, action):
         side = side_for(action, State(case.state))
         who = "the case's Standards Manager" if side == "sm" else "PSD"
-        raise DomainError(f"Only {who} can {action.label.lower()} at this stage")
+        raise DomainError(f"Only {who} can {action.phrase} at this stage")
     before = case.state
     note, details = _HANDLERS[action](case, user, **payload)
     case.state = result.new_state.value

@@ -486,7 +486,7 @@ def _refusal(case: Case, action: Action) -> tuple[str, int] | None:
         return getattr(next_state(service.snapshot(case), action), "reason", ""), 409
     if not service.may_take(current_user, case, action):
         who = "PSD" if side_for(action, state) == "psd" else "the case’s Standards Manager"
-        return f"Only {who} can {action.label.lower()} at this stage.", 403
+        return f"Only {who} can {action.phrase} at this stage.", 403
     return None
 
 

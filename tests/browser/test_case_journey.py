@@ -344,7 +344,7 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
 
     # ---- 5. A refused action on the closed case changes nothing -----------------------------
     page.goto(f"{live_server.url}/cases/{case_id}/withdraw")
-    expect(h1(page)).to_have_text("You cannot withdraw now")
+    expect(h1(page)).to_have_text("You cannot withdraw this concern now")
     expect(content).to_contain_text("not possible while the case is closed")
     expect(content).to_contain_text("Nothing has been changed")
     expect(content.get_by_role("button")).to_have_count(0)
