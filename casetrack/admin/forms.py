@@ -127,7 +127,10 @@ class NameForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     force = SelectField(
-        "Force", widget=GovSelect(), coerce=int, validators=[InputRequired("Choose the force")]
+        "Force",
+        widget=GovSelect(),
+        coerce=lambda value: int(value) if value not in ("", None) else None,
+        validators=[InputRequired("Choose the force")],
     )
     code = StringField(
         "Code",

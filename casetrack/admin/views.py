@@ -334,7 +334,10 @@ def force_detail(force_id: int) -> ResponseReturnValue:
 def departments() -> ResponseReturnValue:
     form = DepartmentForm()
     all_forces = db.session.scalars(select(Force).order_by(Force.code)).all()
-    form.force.choices = [(force.id, f"{force.name} ({force.code})") for force in all_forces]
+    # a required select starts with an empty choice (HTML: a placeholder label option)
+    form.force.choices = [("", "Choose the force")] + [
+        (force.id, f"{force.name} ({force.code})") for force in all_forces
+    ]
     if form.validate_on_submit():
         force: Force = _get(Force, form.force.data)  # type: ignore[assignment]
         try:

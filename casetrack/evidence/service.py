@@ -4,6 +4,7 @@ item's custody log and to the audit log, in the caller's transaction; nothing he
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
+from PIL import Image
 from sqlalchemy import select
 
 from casetrack import vocab
@@ -170,6 +172,18 @@ def details_from_case(case: Case) -> dict[str, str]:
     if len(urls) == 1:
         prefill["source_url"] = urls[0]
     return prefill
+
+
+def preview_size(item: EvidenceItem) -> tuple[int, int] | None:
+    """The preview image's width and height in pixels, read from its header (Pillow reads no
+    pixels here), so the page reserves its space before it loads; None if unreadable."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # only the size
+            with Image.open(store().path_for(item.storage_name)) as image:
+                return image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def evidence_for(case: Case) -> list[EvidenceItem]:

@@ -111,6 +111,9 @@ def item(item_id: int) -> ResponseReturnValue:
         vocab=vocab,
         confirm=ConfirmForm(),
         previewable=evidence.media_type in INLINE_IMAGES and not evidence.withdrawn,
+        preview_size=service.preview_size(evidence)
+        if evidence.media_type in INLINE_IMAGES and not evidence.withdrawn
+        else None,
         can_change=service.can_add(current_user, evidence.case),
     )
 
