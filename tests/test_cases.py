@@ -214,7 +214,7 @@ def test_local_resolution_cannot_dismiss(app, make_case) -> None:
 
 def test_standards_manager_cannot_take_psd_actions(app, make_case) -> None:
     case = make_case("referred_to_psd")
-    with pytest.raises(DomainError, match="Only PSD can accept referral"):
+    with pytest.raises(DomainError, match="Only PSD can accept this referral"):
         service.perform(case, Action.PSD_ACCEPT, case.created_by, case.version)
 
 
