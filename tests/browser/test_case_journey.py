@@ -195,7 +195,13 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
     case_id = int(re.search(r"/cases/(\d+)$", case_url).group(1))  # type: ignore[union-attr]
     content = main(page)
     expect(page.get_by_text("West Midlands Police — Birmingham East NPU")).to_be_visible()
-    expect(content).to_contain_text("Conduct matter raised internally — Colleague")
+    summary = content.locator(".govuk-summary-list").first
+    expect(summary.locator(".govuk-summary-list__row", has_text="Type")).to_contain_text(
+        "Conduct matter raised internally"
+    )
+    expect(summary.locator(".govuk-summary-list__row", has_text="How it came in")).to_contain_text(
+        "Colleague"
+    )
     expect(content).to_contain_text("Facebook Messenger")
     expect(content).to_contain_text("@pc_casey_j")
     subjects = page.get_by_role("table", name=re.compile("Subjects"))
