@@ -92,9 +92,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
+    from casetrack.assets import init_assets
     from casetrack.templating import init_templates
 
     init_templates(app)
+    init_assets(app)
 
 
 def _register_blueprints(app: Flask) -> None:

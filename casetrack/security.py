@@ -6,6 +6,7 @@ import secrets
 
 from flask import Flask, Response, abort, g, request
 
+from casetrack.assets import send_fingerprinted
 from casetrack.auth.access import PUBLIC, enforce_route_permission
 
 
@@ -14,7 +15,7 @@ def init_security(app: Flask) -> None:
     if static_view is not None:
         # Flask's bound static view cannot carry an attribute, so wrap it to declare it public.
         def static(filename: str) -> Response:
-            return static_view(filename=filename)
+            return send_fingerprinted(filename) or static_view(filename=filename)
 
         static.required_permission = PUBLIC  # type: ignore[attr-defined]
         app.view_functions["static"] = static

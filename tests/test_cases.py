@@ -76,7 +76,7 @@ def test_record_validation_keeps_input_and_writes_nothing(
             "The date received must be today or in the past",
         ),
         ({"summary": ""}, "Enter a summary of the concern"),
-        ({"summary": "x" * 5001}, "Field cannot be longer than 5000 characters"),
+        ({"summary": "x" * 5001}, "Summary of the concern must be 5000 characters or fewer"),
         ({"categories": []}, "Choose at least one policy breach category"),
         ({"categories": ["made_up"]}, "is not a valid choice"),
         ({"content_posted": "31/2/2026"}, "is not a real date"),
@@ -214,7 +214,7 @@ def test_local_resolution_cannot_dismiss(app, make_case) -> None:
 
 def test_standards_manager_cannot_take_psd_actions(app, make_case) -> None:
     case = make_case("referred_to_psd")
-    with pytest.raises(DomainError, match="Only PSD can accept referral"):
+    with pytest.raises(DomainError, match="Only PSD can accept this referral"):
         service.perform(case, Action.PSD_ACCEPT, case.created_by, case.version)
 
 

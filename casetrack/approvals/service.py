@@ -37,7 +37,7 @@ from casetrack.auth.models import AccessRequest, User
 from casetrack.auth.passwords import hash_password
 from casetrack.auth.permissions import CASE_ROLES, NO_ROLE, Role
 from casetrack.auth.sessions import revoke_all
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, Problems
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.timeutil import utcnow
@@ -205,35 +205,47 @@ def create_account(
     """An administrator creates an account. Without a case role it is ready at once; with
     one, it has no role and an unusable password until a head of PSD approves."""
     role_ = accounts._role(role)
+    problems = Problems()
+    if role_ not in CASE_ROLES and not password:
+        problems.add("Enter a temporary password", "new_password")
+    if role_ in CASE_ROLES and password:
+        problems.add(
+            f"Leave the temporary password blank: for a {role_.label} account, the head of PSD "
+            "who approves it chooses the temporary password",
+            "new_password",
+        )
+    checked = problems.check(
+        accounts.check_new_account,
+        email=email,
+        name=name,
+        role=role_.value,
+        forces=forces,
+        departments=departments,
+        staff_number=staff_number,
+        password=password if role_ not in CASE_ROLES and password else None,
+    )
+    # the form's password box is new_password
+    problems.found = [("new_password" if f == "password" else f, m) for f, m in problems.found]
+    problems.raise_any()
+    assert checked is not None
+    email, name, _, staff_number = checked
     if role_ not in CASE_ROLES:
-        if not password:
-            raise DomainError("Enter a temporary password", "new_password")
         user = accounts.create_user(
             email=email,
             name=name,
             role=role_.value,
-            password=password,
+            password=password or "",
             forces=forces,
             departments=departments,
             staff_number=staff_number,
         )
         return user, None
-    email, name = accounts.clean_email(email), accounts._clean_name(name)
-    if accounts.user_by_email(email) is not None:
-        raise DomainError(f"There is already an account for {email}", "email")
-    accounts._check_placement(role_, forces, departments)
-    if password:
-        raise DomainError(
-            f"Leave the temporary password blank: for a {role_.label} account, the head of PSD "
-            "who approves it chooses the temporary password",
-            "new_password",
-        )
     user = User(
         email=email,
         name=name,
         role=NO_ROLE,
         password_hash=hash_password(secrets.token_urlsafe(32)),  # nobody knows it
-        staff_number=accounts._clean_staff_number(staff_number),
+        staff_number=staff_number,
         active=True,
         must_change_password=True,
         forces=[],

@@ -11,7 +11,7 @@ from casetrack.approvals.forms import DecisionForm
 from casetrack.auth.access import require
 from casetrack.auth.models import AccessRequest, User
 from casetrack.auth.permissions import Permission
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
@@ -57,8 +57,7 @@ def decide(user_id: int) -> ResponseReturnValue:
                     approvals.refuse(req, by=current_user, reason=form.reason.data)
             except DomainError as error:
                 db.session.rollback()
-                field = getattr(form, error.field or "", None) or form.decision
-                field.errors = [*field.errors, error.message]
+                show_on_form(form, error, "decision")
             else:
                 db.session.commit()
                 flash(

@@ -6,9 +6,10 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, InputRequired, ValidationError
 
 from casetrack.auth.passwords import password_problem
+from casetrack.forms import Length
 
 
 class SignInForm(FlaskForm):

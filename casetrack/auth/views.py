@@ -24,7 +24,7 @@ from casetrack.auth.passwords import hash_password, needs_rehash, verify_passwor
 from casetrack.auth.permissions import Permission
 from casetrack.auth.service import change_own_password, normalise_email, user_by_email
 from casetrack.auth.sessions import EXPIRED_KEY, end_session, start_session
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -201,7 +201,7 @@ def change_password() -> ResponseReturnValue:
         try:
             change_own_password(user, form.current_password.data, form.new_password.data)
         except DomainError as error:
-            getattr(form, error.field or "new_password").errors.append(error.message)
+            show_on_form(form, error, "new_password")
             # The service refuses before it changes anything: the audit entry is all we commit.
             wrong = error.field == "current_password"
             setattr(g, GUESSED_WRONG, wrong)  # a wrong guess counts against the account

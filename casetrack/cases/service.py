@@ -40,7 +40,7 @@ from casetrack.cases.workflow import (
     next_state,
     side_for,
 )
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, Problems
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.org.numbers import normal_staff_number
@@ -49,6 +49,20 @@ from casetrack.timeutil import today, utcnow
 # Management advice/action were replaced by reflective practice on 1 February 2020.
 CONDUCT_REGULATIONS_2020 = date(2020, 2, 1)
 PRE_2020_OUTCOMES = frozenset({"management_advice", "management_action"})
+
+IOPC_DATE_MISSING = "Enter the date of the IOPC referral"
+
+
+def outcomes_for(case: Case) -> dict[str, str]:
+    """The outcomes that may be recorded on this case now: no warnings or dismissal from local
+    resolution, and the pre-2020 outcomes only for concerns received before 1 February 2020."""
+    return {
+        code: label
+        for code, label in vocab.OUTCOMES.items()
+        if (case.state != State.LOCAL_RESOLUTION or code in LOCAL_OUTCOMES)
+        and (code not in PRE_2020_OUTCOMES or case.received_date < CONDUCT_REGULATIONS_2020)
+    }
+
 
 STALE_MESSAGE = "This case was changed by someone else — review and try again."
 
@@ -404,7 +418,7 @@ def perform(case: Case, action: Action, user: User, version: int | None, **paylo
     if not may_take(user, case, action):
         side = side_for(action, State(case.state))
         who = "the case's Standards Manager" if side == "sm" else "PSD"
-        raise DomainError(f"Only {who} can {action.label.lower()} at this stage")
+        raise DomainError(f"Only {who} can {action.phrase} at this stage")
     before = case.state
     note, details = _HANDLERS[action](case, user, **payload)
     case.state = result.new_state.value
@@ -574,17 +588,17 @@ def _iopc(
     reference: str | None,
     rationale: str,
 ) -> tuple[str, dict]:
+    problems = Problems()
     if referred is None:
-        raise DomainError("Choose whether the matter was referred to the IOPC", "referred")
-    rationale = _text(rationale, "the rationale for the decision", "rationale")
+        problems.add("Choose whether the matter was referred to the IOPC", "referred")
     if referred and referral_date is None:
-        raise DomainError("Enter the date of the IOPC referral", "referral_date")
+        problems.add(IOPC_DATE_MISSING, "referral_date")
     if referral_date and referral_date > today():
-        raise DomainError("The referral date must be today or in the past", "referral_date")
+        problems.add("The referral date must be today or in the past", "referral_date")
     if referral_date and referral_date < case.received_date:
-        raise DomainError(
-            "The referral date cannot be before the concern was received", "referral_date"
-        )
+        problems.add("The referral date cannot be before the concern was received", "referral_date")
+    rationale = problems.check(_text, rationale, "the rationale for the decision", "rationale")
+    problems.raise_any()
     case.iopc_referred = referred
     case.iopc_date = referral_date if referred else None
     case.iopc_reference = (reference or "").strip()[:64] or None if referred else None
@@ -597,22 +611,28 @@ def _outcome(
     case: Case, user: User, *, investigation_id: Any, outcome: str, outcome_date: date | None
 ) -> tuple[str, dict]:
     inv = _investigation(case, investigation_id)
+    problems = Problems()
     if outcome not in vocab.OUTCOMES:
-        raise DomainError("Choose an outcome", "outcome")
-    if case.state == State.LOCAL_RESOLUTION and outcome not in LOCAL_OUTCOMES:
-        raise DomainError(
+        problems.add("Choose an outcome", "outcome")
+    elif case.state == State.LOCAL_RESOLUTION and outcome not in LOCAL_OUTCOMES:
+        problems.add(
             "Written warnings, reduction in rank and dismissal can only come "
             "from a PSD investigation: refer the case instead",
             "outcome",
         )
-    if outcome_date is None:
-        raise DomainError("Enter the date of the outcome", "outcome_date")
-    if outcome_date > today():
-        raise DomainError("The outcome date must be today or in the past", "outcome_date")
-    if outcome_date < case.received_date:
-        raise DomainError(
-            "The outcome date cannot be before the concern was received", "outcome_date"
+    elif outcome in PRE_2020_OUTCOMES and case.received_date >= CONDUCT_REGULATIONS_2020:
+        problems.add(
+            f"{vocab.label(vocab.OUTCOMES, outcome)} was replaced by reflective practice on "
+            "1 February 2020: it can be recorded only for concerns received before then",
+            "outcome",
         )
+    if outcome_date is None:
+        problems.add("Enter the date of the outcome", "outcome_date")
+    elif outcome_date > today():
+        problems.add("The outcome date must be today or in the past", "outcome_date")
+    elif outcome_date < case.received_date:
+        problems.add("The outcome date cannot be before the concern was received", "outcome_date")
+    problems.raise_any()
     inv.outcome, inv.outcome_date = outcome, outcome_date
     return (
         f"Outcome for {inv.person.display_name}: {vocab.label(vocab.OUTCOMES, outcome)} "

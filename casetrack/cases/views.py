@@ -23,7 +23,6 @@ from casetrack.cases.models import Case, Person
 from casetrack.cases.queries import case_page
 from casetrack.cases.workflow import (
     ACTION_DONE,
-    LOCAL_OUTCOMES,
     TRANSITIONS,
     Action,
     State,
@@ -31,7 +30,7 @@ from casetrack.cases.workflow import (
     next_state,
     side_for,
 )
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, show_on_form
 from casetrack.evidence.models import EVIDENCE_KINDS
 from casetrack.evidence.service import can_add as can_add_evidence
 from casetrack.evidence.service import evidence_for
@@ -42,10 +41,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
 def _show(form: Any, error: DomainError, default: str) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is None or not hasattr(field, "errors"):
-        field = getattr(form, default)
-    field.errors = [*field.errors, error.message]
+    show_on_form(form, error, default)
 
 
 def _people_choices(department_ids: set[int]) -> list[tuple[str, str]]:
@@ -350,10 +346,7 @@ def _action_form(case: Case, action: Action) -> Any:
             )
             for inv in case.investigations
         ]
-        if case.state == State.LOCAL_RESOLUTION:
-            form.outcome.choices = [("", "Choose")] + [
-                (code, text) for code, text in vocab.OUTCOMES.items() if code in LOCAL_OUTCOMES
-            ]
+        form.outcome.choices = [("", "Choose")] + list(service.outcomes_for(case).items())
         return form
     if action is Action.PCC_NOTIFICATION:
         return case_forms.PccForm(data=version)
@@ -466,7 +459,7 @@ def _refusal(case: Case, action: Action) -> tuple[str, int] | None:
         return getattr(next_state(service.snapshot(case), action), "reason", ""), 409
     if not service.may_take(current_user, case, action):
         who = "PSD" if side_for(action, state) == "psd" else "the case’s Standards Manager"
-        return f"Only {who} can {action.label.lower()} at this stage.", 403
+        return f"Only {who} can {action.phrase} at this stage.", 403
     return None
 
 

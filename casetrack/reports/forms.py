@@ -11,9 +11,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
-from casetrack.forms import GovDateField
+from casetrack.forms import GovDateField, Length
 from casetrack.reports.document import MARKINGS
 
 

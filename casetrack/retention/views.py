@@ -8,14 +8,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
 from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission
 from casetrack.cases.access import load_case
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db
+from casetrack.forms import Length
 from casetrack.retention import service
 
 bp = Blueprint("retention", __name__, url_prefix="/retention")
@@ -30,7 +31,10 @@ class DeleteForm(FlaskForm):
     confirmation = StringField(
         "Type the case reference to confirm",
         widget=GovTextInput(),
-        validators=[InputRequired("Type the case reference to confirm"), Length(max=40)],
+        validators=[
+            InputRequired("Type the case reference to confirm"),
+            Length(max=40, name="The case reference"),
+        ],
     )
     submit = SubmitField("Delete this case and its evidence", widget=GovSubmitInput())
 
@@ -64,7 +68,7 @@ def decide(case_id: int) -> ResponseReturnValue:
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field or "reason").errors.append(error.message)
+            show_on_form(form, error, "reason")
         else:
             service.remove_files(files)  # after the commit: a failure above loses nothing
             flash(
