@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.casepack.views import bp as casepack_bp
     from casetrack.cases.casework_views import bp as casework_bp
     from casetrack.cases.export import bp as case_export_bp
+    from casetrack.cases.proceedings_views import bp as proceedings_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.evidence.requests import CaseTrackRequest, discard_unplaced_uploads
     from casetrack.evidence.views import bp as evidence_bp
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(approvals_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(casework_bp)
+    app.register_blueprint(proceedings_bp)
     app.register_blueprint(case_export_bp)
     app.register_blueprint(casepack_bp)
     app.register_blueprint(evidence_bp)

@@ -166,6 +166,11 @@ EVENT_LABELS = {
     "correct": "Details corrected",
     "restrict": "Case restricted",
     "unrestrict": "Restriction lifted",
+    "proceedings": "Proceedings recorded",
+    "appeal": "Appeal recorded",
+    "suspension": "Suspension recorded",
+    "rprp": "Reflective review updated",
+    "list_report": "List report updated",
 }
 
 

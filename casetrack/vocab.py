@@ -141,6 +141,27 @@ SEVERITIES: dict[str, str] = {
     "gross_misconduct": "Gross misconduct",
 }
 
+# SPEC §14.1 / §14.3 (Contract codes): misconduct proceedings per subject.
+PROCEEDINGS: dict[str, str] = {
+    "none": "No proceedings",
+    "misconduct_meeting": "Misconduct meeting",
+    "misconduct_hearing": "Misconduct hearing",
+    "accelerated_hearing": "Accelerated misconduct hearing",
+}
+
+FINDINGS: dict[str, str] = {
+    "misconduct": "Misconduct",
+    "gross_misconduct": "Gross misconduct",
+    "not_proven": "Not proven",
+}
+
+APPEALS: dict[str, str] = {
+    "none": "No appeal",
+    "lodged": "Appeal lodged",
+    "allowed": "Appeal allowed",
+    "dismissed": "Appeal dismissed",
+}
+
 RISK_FLAGS: dict[str, str] = {
     "victim_contact": "Contact with a victim or vulnerable person",
     "discrimination": "Discrimination",

@@ -20,7 +20,8 @@ States: logged (with the Standards Manager), referred_to_psd (with PSD), closed.
 
 Kinds of access: view (the case and its evidence); act_sm (the Standards Manager's workflow
 steps); act_psd (PSD's steps; on a closed case, reopening); evidence (add, correct, withdraw);
-retention (decide on deletion); correct (correct the case's details, §12); note (add to the
+retention (decide on deletion); proceedings (record proceedings and appeals, §14); correct
+(correct the case's details, §12); note (add to the
 decision log); note_psd (read and write PSD-only notes); link (link cases); restrict (restrict
 or unrestrict, and name users).
 """
@@ -85,6 +86,11 @@ ROUTE_ROLES: dict[str, set[str]] = {
     "casework.unlink": CASE_ROLES,
     "casework.person": CASE_ROLES,  # "a workforce record's page lists the cases"
     "casework.access": {"psd_head"},
+    # §14: PSD records proceedings, appeals, suspensions and list reports; the reflective
+    # review is seen by whoever sees the case (and written by PSD or a locally resolving SM)
+    "proceedings.subject": {"psd", "psd_head"},
+    "proceedings.list_report": {"psd", "psd_head"},
+    "proceedings.review": CASE_ROLES,
     # §12: case pack and list export — whoever may see the case or the list (the pack holds
     # nothing the case page does not; the object rule is load_case's view rule)
     "casepack.download": CASE_ROLES,
@@ -112,6 +118,7 @@ KINDS = (
     "note_psd",
     "link",
     "restrict",
+    "proceedings",
 )
 
 _ALL_STATES = set(STATES)
@@ -137,6 +144,7 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
         "note_psd": set(),
         "link": _pairs({"own_department", "restricted_named"}, _ALL_STATES),
         "restrict": set(),
+        "proceedings": set(),
     },
     # §1: every case of their force read-only; acts on what was referred to PSD.
     "psd": {
@@ -158,6 +166,11 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
         "note_psd": _pairs({"own_department", "other_department", "restricted_named"}, _ALL_STATES),
         "link": _pairs({"own_department", "other_department", "restricted_named"}, _ALL_STATES),
         "restrict": set(),
+        # §14: after PSD accepts (under investigation; the world has none) and, for appeals,
+        # once closed — not while the referral waits
+        "proceedings": _pairs(
+            {"own_department", "other_department", "restricted_named"}, {"closed"}
+        ),
     },
     # §1: all of PSD, plus restricted cases and retention decisions.
     "psd_head": {
@@ -198,6 +211,10 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
         "restrict": _pairs(
             {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
             _ALL_STATES,
+        ),
+        "proceedings": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            {"closed"},
         ),
     },
     # §1: never names, case text or evidence.

@@ -448,7 +448,35 @@ def advance(
                 rationale="Assessed.",
             )
         elif step == "outcomes":
+            # PSD's severity assessment and a misconduct meeting that finds misconduct come
+            # before a written warning (SPEC §14.1)
+            from casetrack.cases.proceedings_service import (
+                ProceedingsDetails,
+                record_proceedings,
+            )
+
+            service.perform(
+                case,
+                Action.ASSESS_SEVERITY,
+                psd,
+                case.version,
+                severities={inv.id: "misconduct" for inv in case.investigations},
+                rationale="Misconduct: a written warning would be justified if proven.",
+            )
             for inv in case.investigations:
+                record_proceedings(
+                    case,
+                    psd,
+                    case.version,
+                    inv.id,
+                    ProceedingsDetails(
+                        case_to_answer=True,
+                        proceedings="misconduct_meeting",
+                        proceedings_date=today(),
+                        chair="Supt A. Chair",
+                        finding="misconduct",
+                    ),
+                )
                 service.perform(
                     case,
                     Action.RECORD_OUTCOME,
@@ -457,6 +485,7 @@ def advance(
                     investigation_id=inv.id,
                     outcome="written_warning",
                     outcome_date=today(),
+                    rationale="Found at the meeting.",
                 )
         elif step == "psd_accept":
             service.perform(case, Action.PSD_ACCEPT, actor, case.version, investigator_id=psd.id)

@@ -79,8 +79,9 @@ def test_a_refused_evidence_change_explains_itself(
             psd,
             closed_item_case.version,
             investigation_id=inv.id,
-            outcome="nfa",
+            outcome="retired",
             outcome_date=today(),
+            rationale="Retired.",
         )
     cases.perform(closed_item_case, Action.CLOSE, psd, closed_item_case.version)
     db.session.commit()

@@ -25,12 +25,21 @@ def _old_closed_case(make_case, make_evidence, make_user):
 
     service.perform(
         case,
+        Action.ASSESS_SEVERITY,
+        psd,
+        case.version,
+        severities={case.investigations[0].id: "no_misconduct"},
+        rationale="No misconduct.",
+    )
+    service.perform(
+        case,
         Action.RECORD_OUTCOME,
         psd,
         case.version,
         investigation_id=case.investigations[0].id,
         outcome="nfa",
         outcome_date=today(),
+        rationale="No misconduct, no further action.",
     )
     service.perform(case, Action.CLOSE, psd, case.version)
     case.received_date = date(2015, 1, 5)

@@ -68,6 +68,7 @@ def sample_values(
         "item_id": make_evidence(case).id,
         "person_id": case.investigations[0].person_id,
         "link_id": 1,
+        "investigation_id": case.investigations[0].id,
     }
 
 

@@ -22,11 +22,12 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from casetrack import vocab
 from casetrack.cases.casework import LINK_KINDS
 from casetrack.cases.forms import ConcernForm, VersionedForm, _choices, note_field
+from casetrack.forms import Length
 
 # The §2.1 details a correction may change, as the "record a concern" form asks for them.
 CONCERN_DETAILS = (

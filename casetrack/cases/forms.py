@@ -260,6 +260,11 @@ class OutcomeForm(VersionedForm):
         validators=[InputRequired("Choose an outcome")],
     )
     outcome_date = GovDateField("Date of the outcome", required=True)
+    rationale = note_field(
+        "Rationale",
+        required=False,
+        hint="Why this outcome: required once the case is under PSD investigation.",
+    )
     submit = SubmitField("Record outcome", widget=GovSubmitInput())
 
 

@@ -20,7 +20,7 @@ from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, Role, can
-from casetrack.cases import deadlines
+from casetrack.cases import deadlines, proceedings
 from casetrack.cases.models import (
     Case,
     CaseEvent,
@@ -46,9 +46,8 @@ from casetrack.org.models import Department, Force
 from casetrack.org.numbers import normal_staff_number
 from casetrack.timeutil import today, utcnow
 
-# Management advice/action were replaced by reflective practice on 1 February 2020.
-CONDUCT_REGULATIONS_2020 = date(2020, 2, 1)
-PRE_2020_OUTCOMES = frozenset({"management_advice", "management_action"})
+CONDUCT_REGULATIONS_2020 = proceedings.CONDUCT_REGULATIONS_2020
+PRE_2020_OUTCOMES = proceedings.LEGACY  # replaced by reflective practice on 1 February 2020
 
 IOPC_DATE_MISSING = "Enter the date of the IOPC referral"
 
@@ -573,6 +572,7 @@ def _severity(
                 f"severity_{inv.id}",
             )
         inv.severity = severity
+        inv.psd_assessed = True
         lines.append(f"{inv.person.display_name}: {vocab.label(vocab.SEVERITIES, severity)}")
     return "Severity assessment — " + "; ".join(lines) + ". " + rationale, {
         "severities": {str(k): v for k, v in severities.items()}
@@ -608,10 +608,17 @@ def _iopc(
 
 
 def _outcome(
-    case: Case, user: User, *, investigation_id: Any, outcome: str, outcome_date: date | None
+    case: Case,
+    user: User,
+    *,
+    investigation_id: Any,
+    outcome: str,
+    outcome_date: date | None,
+    rationale: str | None = None,
 ) -> tuple[str, dict]:
     inv = _investigation(case, investigation_id)
     problems = Problems()
+    psd_side = case.state == State.PSD_INVESTIGATION
     if outcome not in vocab.OUTCOMES:
         problems.add("Choose an outcome", "outcome")
     elif case.state == State.LOCAL_RESOLUTION and outcome not in LOCAL_OUTCOMES:
@@ -620,12 +627,17 @@ def _outcome(
             "from a PSD investigation: refer the case instead",
             "outcome",
         )
-    elif outcome in PRE_2020_OUTCOMES and case.received_date >= CONDUCT_REGULATIONS_2020:
-        problems.add(
-            f"{vocab.label(vocab.OUTCOMES, outcome)} was replaced by reflective practice on "
-            "1 February 2020: it can be recorded only for concerns received before then",
-            "outcome",
-        )
+    elif psd_side or (
+        outcome in PRE_2020_OUTCOMES and case.received_date >= CONDUCT_REGULATIONS_2020
+    ):
+        # What the proceedings allow (SPEC §14.1, casetrack/cases/proceedings.py); in local
+        # resolution only the 1 February 2020 rule applies.
+        refusal = proceedings.outcome_refusal(standing(case, inv), outcome)
+        if refusal:
+            problems.add(refusal, "outcome")
+    why = problems.check(
+        _text, rationale, "the rationale for the outcome", "rationale", required=psd_side
+    )
     if outcome_date is None:
         problems.add("Enter the date of the outcome", "outcome_date")
     elif outcome_date > today():
@@ -634,10 +646,30 @@ def _outcome(
         problems.add("The outcome date cannot be before the concern was received", "outcome_date")
     problems.raise_any()
     inv.outcome, inv.outcome_date = outcome, outcome_date
+    inv.outcome_rationale = why or None
+    from casetrack.cases.proceedings_service import after_outcome
+
+    after_outcome(case, inv, under_investigation=psd_side)
     return (
         f"Outcome for {inv.person.display_name}: {vocab.label(vocab.OUTCOMES, outcome)} "
-        f"({outcome_date:%d/%m/%Y})."
+        f"({outcome_date:%d/%m/%Y})." + (f" {why}" if why else "")
     ), {"investigation": inv.id, "outcome": outcome}
+
+
+def standing(case: Case, inv: Investigation) -> proceedings.Standing:
+    """Where one subject's matter stands, for the rules of casetrack/cases/proceedings.py."""
+    return proceedings.Standing(
+        role=inv.person.role,
+        rank=inv.person.rank,
+        received=case.received_date,
+        severity=inv.severity,
+        psd_assessed=bool(inv.psd_assessed),
+        case_to_answer=inv.case_to_answer,
+        proceedings=inv.proceedings,
+        finding=inv.finding,
+        fww_in_force=bool(inv.fww_in_force),
+        unconnected_incidents=bool(inv.unconnected_incidents),
+    )
 
 
 def _pcc(case: Case, user: User, *, notified_on: date | None) -> tuple[str, dict]:

@@ -15,7 +15,7 @@ from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission, can
-from casetrack.cases import casework, service
+from casetrack.cases import casework, proceedings_service, service
 from casetrack.cases import forms as case_forms
 from casetrack.cases.access import load_case
 from casetrack.cases.listing import chosen, list_filters
@@ -36,6 +36,7 @@ from casetrack.evidence.service import can_add as can_add_evidence
 from casetrack.evidence.service import evidence_for
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
+from casetrack.timeutil import today
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -238,6 +239,8 @@ def detail(case_id: int) -> ResponseReturnValue:
         evidence_kinds=EVIDENCE_KINDS,
         notes=casework.notes_for(current_user, case),
         links=casework.links_for(current_user, case),
+        follow_ups=proceedings_service.follow_ups(case),
+        today=today(),
     )
 
 
@@ -391,6 +394,7 @@ def _payload(case: Case, action: Action, form: Any) -> dict[str, Any]:
             "investigation_id": form.investigation.data,
             "outcome": form.outcome.data,
             "outcome_date": form.outcome_date.data,
+            "rationale": form.rationale.data,
         }
     if action is Action.PCC_NOTIFICATION:
         return {"notified_on": form.notified_on.data}

@@ -39,7 +39,7 @@ ROLES = {
 MAX_PAGES = scale(45, 400)
 SKIP = re.compile(
     r"^/(static/|sign-out)|/download$|/preview$|/evidence/export$|"
-    r"/reports/outcomes\.|^/audit\?.*verify"
+    r"/reports/outcomes\.|^/audit\?.*verify|^/cases/export\.|/pack\.pdf$"
 )
 # Form pages whose empty submission shows the error state (never changes anything).
 ERROR_STATES = re.compile(

@@ -402,6 +402,8 @@ def test_csrf_on_every_post_route(app: Flask, world, backend: str, figures) -> N
                 "department_id": world.department.id,
                 "case_id": world.cases["own_department"].id,
                 "item_id": world.items["own_department"].id,
+                "link_id": 1,
+                "investigation_id": world.cases["own_department"].investigations[0].id,
                 **params,
             },
         )
