@@ -125,11 +125,15 @@ class Published:
             return self.count(name)
         if name in BREAKDOWN_KEYS:
             return self.breakdown(name)
+        if name in ("period", "forces", "force_names", "department_names"):
+            return getattr(self.figures, name)
         raise AttributeError(name)
 
 
-def publish(figures: OutcomeFigures, protected: bool) -> Published:
+def publish(figures: OutcomeFigures | Published, protected: bool) -> Published:
     """The release: with protection, every count from 1 to 4 and whatever else it takes."""
+    if isinstance(figures, Published):
+        return figures
     if not protected:
         return Published(figures, False)
     return Published(figures, True, protect(cells(figures), relations(figures)))
