@@ -95,6 +95,8 @@ ROUTE_ROLES: dict[str, set[str]] = {
     # nothing the case page does not; the object rule is load_case's view rule)
     "casepack.download": CASE_ROLES,
     "case_export.download": CASE_ROLES,
+    # §15: publication formats
+    "reports.csv_metadata": {"standards_manager", "psd", "psd_head", "leadership"},
 }
 PUBLIC_ROUTES = {"auth.sign_in", "main.accessibility", "main.health", "main.privacy", "static"}
 

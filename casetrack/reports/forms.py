@@ -39,7 +39,8 @@ class ReportForm(FlaskForm):
         "Forces", widget=GovCheckboxesInput(), coerce=str, validators=[Optional()]
     )
     publication = BooleanField(
-        "Publication version: show numbers from 1 to 4 as *", widget=GovCheckboxInput()
+        "Publication version: numbers from 1 to 4, and any that would reveal one, as [c]",
+        widget=GovCheckboxInput(),
     )
     foi_reference = StringField(
         "FOI reference (optional)",
