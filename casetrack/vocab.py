@@ -162,6 +162,14 @@ APPEALS: dict[str, str] = {
     "dismissed": "Appeal dismissed",
 }
 
+# The figures of SPEC §14.3: every finalised investigation in one of each.
+PROCEEDINGS_FIGURES: dict[str, str] = {**PROCEEDINGS, "not_recorded": "Not recorded"}
+FINDING_FIGURES: dict[str, str] = {
+    **FINDINGS,
+    "not_applicable": "No proceedings",
+    "not_recorded": "Not recorded",
+}
+
 RISK_FLAGS: dict[str, str] = {
     "victim_contact": "Contact with a victim or vulnerable person",
     "discrimination": "Discrimination",

@@ -183,6 +183,28 @@ def test_every_vocabulary_code_is_present(dataset) -> None:
         "by_platform",
         "by_force",
         "by_year",
+        # SPEC §14.3, added to §6.1
+        "by_proceedings",
+        "by_finding",
+        "timeliness",
+    ]
+    assert list(data["by_proceedings"]) == [
+        "none",
+        "misconduct_meeting",
+        "misconduct_hearing",
+        "accelerated_hearing",
+        "not_recorded",
+    ]
+    assert list(data["by_finding"]) == [
+        "misconduct",
+        "gross_misconduct",
+        "not_proven",
+        "not_applicable",
+        "not_recorded",
+    ]
+    assert list(data["timeliness"]) == [
+        "median_days_to_finalise",
+        "median_days_to_finalise_excluding_suspension",
     ]
     assert data["period"] == {"from": "2013-04-01", "to": "2014-03-31", "year_basis": "financial"}
     assert data["forces"] == ["WARKS", "WMERC"]

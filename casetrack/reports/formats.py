@@ -22,7 +22,15 @@ BREAKDOWNS: list[tuple[str, dict[str, str] | None]] = [
     ("by_platform", vocab.PLATFORMS),
     ("by_force", None),
     ("by_year", None),
+    ("by_proceedings", vocab.PROCEEDINGS_FIGURES),  # SPEC §14.3
+    ("by_finding", vocab.FINDING_FIGURES),
 ]
+TIMELINESS_LABELS = {
+    "median_days_to_finalise": "Median days from receipt to outcome",
+    "median_days_to_finalise_excluding_suspension": (
+        "Median days from receipt to outcome, not counting suspension"
+    ),
+}
 
 
 CONFIDENTIAL = "[c]"  # a hidden figure wherever people read it (SPEC §6; JSON has "*")
@@ -49,6 +57,7 @@ def contract(figures: OutcomeFigures | Published, suppressed: bool) -> dict[str,
     }
     for key, _labels in BREAKDOWNS:
         data[key] = shown.breakdown(key)
+    data["timeliness"] = shown.timeliness
     return data
 
 
@@ -80,6 +89,15 @@ def rows(figures: OutcomeFigures | Published, suppressed: bool) -> list[dict[str
                 "code": key,
                 "label": label,
                 "value": readable(shown.count(key)),
+            }
+        )
+    for code, value in shown.timeliness.items():
+        out.append(
+            {
+                "breakdown": "timeliness",
+                "code": code,
+                "label": TIMELINESS_LABELS[code],
+                "value": "" if value is None else readable(value),
             }
         )
     for key, labels in [*BREAKDOWNS, ("by_department", None)]:

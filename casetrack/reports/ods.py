@@ -47,6 +47,9 @@ TABLES = [
     ("Forces", "Investigations by force", "by_force", "Force", [1, 2]),
     ("Departments", "Investigations by department", "by_department", "Department", [1, 2]),
     ("Years", "Investigations by year received", "by_year", "Year", [1, 2]),
+    ("Proceedings", "Finalised investigations by proceedings", "by_proceedings",
+     "Proceedings", [1, 3]),
+    ("Findings", "Finalised investigations by finding", "by_finding", "Finding", [1, 3]),
 ]  # fmt: skip
 LABELS: dict[str, dict[str, str]] = {
     "by_outcome_group": vocab.OUTCOME_GROUPS,
@@ -55,6 +58,8 @@ LABELS: dict[str, dict[str, str]] = {
     "by_rank_group": vocab.RANK_GROUPS,
     "by_category": vocab.CATEGORIES,
     "by_platform": vocab.PLATFORMS,
+    "by_proceedings": vocab.PROCEEDINGS_FIGURES,
+    "by_finding": vocab.FINDING_FIGURES,
 }
 
 

@@ -32,6 +32,8 @@ BREAKDOWN_KEYS = (
     "by_force",
     "by_department",
     "by_year",
+    "by_proceedings",
+    "by_finding",
 )
 
 
@@ -90,6 +92,17 @@ def relations(figures: OutcomeFigures) -> list[Relation]:
                 f"departments of {force}",
             )
         )
+    # SPEC §14.3: each sums to the finalised investigations, and "no proceedings" is exactly
+    # the finding "not applicable"
+    out += [
+        _sums(finalised, "by_proceedings", list(figures.by_proceedings), "by proceedings"),
+        _sums(finalised, "by_finding", list(figures.by_finding), "by finding"),
+        Relation(
+            cell("by_proceedings", "none"),
+            (cell("by_finding", "not_applicable"),),
+            "no proceedings, no finding",
+        ),
+    ]
     # a case in two categories counts in both: each category is at most the total
     for key in ("by_category", "by_platform"):
         for code in getattr(figures, key):
@@ -127,7 +140,18 @@ class Published:
             return self.breakdown(name)
         if name in ("period", "forces", "force_names", "department_names"):
             return getattr(self.figures, name)
+        if name == "timeliness":
+            return self.timeliness_shown()
         raise AttributeError(name)
+
+    def timeliness_shown(self) -> dict[str, Any]:
+        """The medians of SPEC §14.3. Published with the finalised count they come from: a
+        median of one to four investigations is close to their own days, so it is hidden
+        whenever that count is."""
+        medians = dict(self.figures.timeliness)
+        if self.protected and not self.shown("finalised"):
+            return dict.fromkeys(medians, SUPPRESSED)
+        return medians
 
 
 def publish(figures: OutcomeFigures | Published, protected: bool) -> Published:

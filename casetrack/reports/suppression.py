@@ -76,11 +76,21 @@ def protect(values: Mapping[str, int], relations: Sequence[Relation]) -> frozens
 def _next_to_hide(
     values: Mapping[str, int], relations: Sequence[Relation], hidden: set[str], exposed: set[str]
 ) -> str | None:
-    """The smallest shown, non-zero count in a relation with an exposed cell; failing that,
-    in any relation with a hidden cell. Ties go to the cell in most such relations."""
-    for wanted in (exposed, hidden):
+    """The smallest shown, non-zero count in a relation whose only hidden cell is an exposed
+    one (hiding a figure there breaks that disclosure); failing that, in any relation with an
+    exposed cell; failing that, with a hidden cell. Ties go to the cell in most such
+    relations. (Without the first step, a total exposed by a relation of one figure — "no
+    proceedings" = finalised — would hide the smallest figures of other tables first.)"""
+
+    def alone(relation: Relation) -> bool:
+        inside = hidden.intersection(relation.cells)
+        return len(inside) == 1 and bool(inside & exposed)
+
+    for wanted, sole in ((exposed, True), (exposed, False), (hidden, False)):
         near: dict[str, int] = {}
         for relation in relations:
+            if sole and not alone(relation):
+                continue
             if wanted.intersection(relation.cells):
                 for cell in relation.cells:
                     if cell in values and cell not in hidden and values[cell] > 0:
