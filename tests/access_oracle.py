@@ -85,8 +85,31 @@ ROUTE_ROLES: dict[str, set[str]] = {
     "casework.unlink": CASE_ROLES,
     "casework.person": CASE_ROLES,  # "a workforce record's page lists the cases"
     "casework.access": {"psd_head"},
+    # §16: signing in at a force, second factors
+    "mfa.recovery_codes_saved": EVERYONE,
+    "mfa.step_up": EVERYONE,  # "ask for the second factor again"
+    "mfa.step_up_passkey": EVERYONE,
+    "mfa.step_up_recovery": EVERYONE,
+    "mfa.manage": EVERYONE,  # "for every local account"
+    "mfa.add_app": EVERYONE,
+    "mfa.add_passkey": EVERYONE,
+    "mfa.new_recovery_codes": EVERYONE,
 }
-PUBLIC_ROUTES = {"auth.sign_in", "main.accessibility", "main.health", "main.privacy", "static"}
+PUBLIC_ROUTES = {
+    "auth.sign_in",
+    "main.accessibility",
+    "main.health",
+    "main.privacy",
+    "static",
+    # §16: the steps of signing in before there is a session (password shown, or none yet)
+    "mfa.verify",
+    "mfa.verify_passkey",
+    "mfa.recovery",
+    "mfa.setup",
+    "mfa.setup_passkey",
+    "oidc.start",
+    "oidc.callback",
+}
 
 RELATIONSHIPS = (
     "own_department",

@@ -57,4 +57,4 @@ def enforce_route_permission() -> Any:
     return None
 
 
-_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.sign_out"}
+_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.sign_out", "mfa.recovery_codes_saved"}
