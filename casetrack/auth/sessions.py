@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
 
@@ -33,6 +33,7 @@ def start_session(
     """Sign the user in on a brand-new session (no fixation: old cookie contents dropped).
     `method` and `second_factor_at` say how, and when the second factor was last shown."""
     session.clear()
+    g.pop("csrf_token", None)  # a page rendered after this gets a token of the new session
     token = secrets.token_urlsafe(32)
     db.session.add(
         UserSession(
