@@ -343,9 +343,22 @@ def totp_code(app: Flask, email: str) -> str | None:
 
 
 def recovery_code(app: Flask, email: str) -> str | None:
+    """One of the account's recovery codes. A test that signs the same account in more often
+    than 3 + 10 times in 30 seconds gets new codes for it, made as the account page does."""
     state = _totp_state(app, email)
-    codes = KNOWN_RECOVERY_CODES.get(state[0]) if state else None
-    return codes.pop() if codes else None
+    if state is None:
+        return None
+    codes = KNOWN_RECOVERY_CODES.setdefault(state[0], [])
+    if not codes:
+        from casetrack.auth import second_factors
+        from casetrack.auth.service import user_by_email
+
+        with app.app_context():
+            user = user_by_email(email)
+            codes.extend(second_factors.new_recovery_codes(user))
+            db.session.commit()
+            db.session.remove()
+    return codes.pop()
 
 
 def _form_token(page: str) -> str:
