@@ -39,6 +39,11 @@ ACCOUNTS = {
         "role": "psd_head",  # a claim CaseTrack must ignore
     },
     "unverified": {"email": "priya.shah@example.police.uk", "email_verified": False},
+    "h.okafor": {  # the demo's head of PSD
+        "email": "head.psd@example.police.uk",
+        "email_verified": True,
+        "name": "Helen Okafor",
+    },
     "newcomer": {
         "email": "new.starter@example.police.uk",
         "email_verified": True,
@@ -79,6 +84,9 @@ def running_provider(redirect_uris: list[str]) -> Iterator[Provider]:
         "grant_types": ["authorization_code"],
         "response_types": ["code"],
         "token_endpoint_auth_method": "client_secret_basic",
+        # a "native" client's loopback redirect URIs match on any port (RFC 8252 §7.3), so
+        # the live servers' free ports need no registering
+        "application_type": "native",
     }
     with tempfile.TemporaryDirectory() as folder:
         settings = Path(folder) / "settings.json"

@@ -32,6 +32,20 @@ class TestDate extends RealDate {
 }
 globalThis.Date = TestDate;
 
+// A browser under test (Chromium) keeps the machine's clock while this provider keeps the
+// tests' (time-travelled) one, so a cookie's Expires would be in the browser's past: every
+// cookie goes out as a browser-session cookie instead (fixed as the headers are written, after
+// oidc-provider has added the session cookie's expiry).
+const writeHead = http.ServerResponse.prototype.writeHead;
+http.ServerResponse.prototype.writeHead = function (...args) {
+  const cookies = this.getHeader("set-cookie");
+  if (cookies) {
+    const strip = (cookie) => String(cookie).replace(/;\s*(expires|max-age)=[^;]*/gi, "");
+    this.setHeader("set-cookie", Array.isArray(cookies) ? cookies.map(strip) : strip(cookies));
+  }
+  return writeHead.apply(this, args);
+};
+
 const { default: Provider } = await import("oidc-provider");
 
 function signingKey(kid) {
