@@ -94,6 +94,9 @@ ROUTE_ROLES: dict[str, set[str]] = {
     "mfa.add_app": EVERYONE,
     "mfa.add_passkey": EVERYONE,
     "mfa.new_recovery_codes": EVERYONE,
+    # §9.1/§16: "resetting a second factor is a two-person act": an administrator asks (a head
+    # of PSD approves at approvals.decide)
+    "admin.user_second_factor_reset": {"admin"},
 }
 PUBLIC_ROUTES = {
     "auth.sign_in",

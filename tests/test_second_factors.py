@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from casetrack.audit.models import AuditEvent
 from casetrack.auth.models import RecoveryCode, SecondFactor, UserSession
+from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.timeutil import utcnow
 from conftest import KNOWN_RECOVERY_CODES, AuthActions, give_second_factor
@@ -274,3 +275,51 @@ def test_new_recovery_codes_replace_the_old(app, client, auth, make_user) -> Non
     assert len(new) == 10 and not set(new) & set(old)
     unused = db.session.scalars(select(RecoveryCode).where(RecoveryCode.used_at.is_(None))).all()
     assert len(unused) == 10
+
+
+# ---- the two-person reset (SPEC §9.1) -------------------------------------------------------
+
+
+def test_second_factor_reset_needs_an_administrator_and_a_head_of_psd(app, make_user) -> None:
+    from casetrack.approvals import service as approvals
+    from casetrack.auth.models import AccessRequest, User
+
+    user, secret = _user_with_app(make_user)
+    admin = make_user("admin")
+    head = make_user("psd_head")
+    lost = AuthActions(app.test_client())
+    lost.sign_in(user.email)  # a browser of theirs still signed in
+
+    office = AuthActions(app.test_client())
+    office.sign_in(admin.email)
+    asked = office.post(
+        f"/admin/users/{user.id}/second-factor-reset", form_path=f"/admin/users/{user.id}"
+    )
+    assert asked.status_code == 302
+    [req] = db.session.scalars(select(AccessRequest)).all()
+    assert req.kind == "second_factor" and req.status == "pending"
+    mine = select(SecondFactor).where(SecondFactor.user_id == user.id)
+    assert len(db.session.scalars(mine).all()) == 1  # nothing yet
+    # the administrator cannot approve it; a head of PSD of the force does
+    assert office.client.get(f"/approvals/{user.id}").status_code == 403
+    deciding = AuthActions(app.test_client())
+    deciding.sign_in(head.email)
+    page = deciding.client.get(f"/approvals/{user.id}").get_data(as_text=True)
+    assert "Reset the second factor" in page
+    done = deciding.post(
+        f"/approvals/{user.id}", {"decision": "approve", "request_id": str(req.id)}
+    )
+    assert done.status_code == 302, done.get_data(as_text=True)[-500:]
+    db.session.expire_all()
+    assert db.session.scalars(mine).all() == []
+    codes = select(RecoveryCode).where(RecoveryCode.user_id == user.id)
+    assert db.session.scalars(codes).all() == []
+    assert lost.client.get("/").status_code == 302  # signed out everywhere
+    again = AuthActions(app.test_client())
+    assert again.sign_in_password(user.email).headers["Location"] == "/sign-in/set-up"
+    actions = _actions()
+    assert "second_factor_reset_requested" in actions
+    assert "second_factor_reset_approved" in actions
+    # nobody asks for their own reset
+    with pytest.raises(DomainError, match="your own second factor"):
+        approvals.request_second_factor_reset(admin, by=db.session.get(User, admin.id))
