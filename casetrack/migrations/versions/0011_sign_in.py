@@ -5,7 +5,8 @@
 - recovery_codes: single-use codes, stored as SHA-256;
 - external_identities: an account's (issuer, subject) at the force's OpenID provider;
 - user_sessions.method and .second_factor_at: how a browser signed in, and when its second
-  factor was last shown (step-up after 15 minutes).
+  factor was last shown (step-up after 15 minutes). Every existing session ends (it was
+  signed in with a password alone).
 
 Revision ID: 0011
 Revises: 0009
@@ -75,6 +76,9 @@ def upgrade():
         batch_op.add_column(sa.Column('method', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('second_factor_at', sa.DateTime(timezone=True), nullable=True))
 
+    # Sessions started before second factors existed were signed in with a password alone:
+    # end them, so everyone signs in again (and sets up a second factor).
+    op.execute("DELETE FROM user_sessions")
     # ### end Alembic commands ###
 
 
