@@ -287,6 +287,8 @@ def test_every_post_route_needs_csrf(app, client, auth, make_user, make_departme
         "case_id": 1,
         "item_id": 1,
         "action": "assess",
+        "link_id": 1,  # the CSRF check refuses before any link or person is looked up
+        "person_id": 1,
     }
     before = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     checked = 0

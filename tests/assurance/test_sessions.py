@@ -402,6 +402,8 @@ def test_csrf_on_every_post_route(app: Flask, world, backend: str, figures) -> N
                 "department_id": world.department.id,
                 "case_id": world.cases["own_department"].id,
                 "item_id": world.items["own_department"].id,
+                "link_id": 1,  # refused before any link or person is looked up
+                "person_id": 1,
                 **params,
             },
         )
