@@ -250,3 +250,9 @@ def test_step_up_signs_in_at_the_provider_again(
     response = _callback(client, sign_in_at_provider(authorize, "p.shah"))
     assert response.headers["Location"] == "/account/second-factors"
     assert [e.object_id for e in _audit("second_factor_confirmed")] == [str(user.id)]
+
+
+def test_a_temporary_password_does_not_stop_a_provider_sign_in(app, client, make_user) -> None:
+    make_user("psd", email="priya.shah@example.police.uk", must_change_password=True)
+    assert sign_in_with_provider(client).headers["Location"] == "/"
+    assert client.get("/cases").status_code == 200

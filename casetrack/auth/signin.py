@@ -66,7 +66,7 @@ def finish(user: User, method: str, *, next_target: str, **details: Any) -> str:
         actor=(user.id, user.email),
         details={"method": method, **details},
     )
-    if user.must_change_password:
+    if user.must_change_password and method != "oidc":
         flash("Choose a new password before you continue.", "info")
         return url_for("auth.change_password")
     return next_target
