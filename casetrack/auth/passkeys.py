@@ -20,7 +20,7 @@ from webauthn import (
     verify_registration_response,
 )
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -90,7 +90,7 @@ def register(user: User, credential: str, label: str) -> SecondFactor:
             expected_rp_id=rp_id(),
             expected_origin=origin(),
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as error:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise PasskeyError("The passkey could not be checked. Try again.") from error
     if db.session.scalar(
         select(SecondFactor.id).where(SecondFactor.credential_id == verified.credential_id)
@@ -143,7 +143,7 @@ def authenticate(user: User, credential: str) -> SecondFactor:
     challenge = _take_challenge("sign-in")
     try:
         raw_id = base64url_to_bytes(str(json.loads(credential)["rawId"]))
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise PasskeyError("The passkey could not be checked. Try again.") from error
     factor = next((f for f in _passkeys(user) if f.credential_id == raw_id), None)
     if factor is None:
@@ -158,7 +158,7 @@ def authenticate(user: User, credential: str) -> SecondFactor:
             credential_public_key=factor.public_key or b"",
             credential_current_sign_count=factor.sign_count or 0,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as error:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise PasskeyError("The passkey could not be checked. Try again.") from error
     factor.sign_count, factor.last_used_at = verified.new_sign_count, utcnow()
     return factor
