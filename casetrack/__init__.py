@@ -103,6 +103,8 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.admin.views import bp as admin_bp
     from casetrack.approvals.views import bp as approvals_bp
     from casetrack.audit.views import bp as audit_bp
+    from casetrack.auth.mfa_views import bp as mfa_bp
+    from casetrack.auth.oidc_views import bp as oidc_bp
     from casetrack.auth.views import bp as auth_bp
     from casetrack.casepack.views import bp as casepack_bp
     from casetrack.cases.casework_views import bp as casework_bp
@@ -117,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.retention.views import bp as retention_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(mfa_bp)
+    app.register_blueprint(oidc_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(approvals_bp)

@@ -54,6 +54,20 @@ class Defaults:
     RETENTION_YEARS = 6
     DEVELOPMENT = False
     PROXY_FIX = False
+    # Signing in at a force (SPEC §16). OpenID Connect is on when the issuer and client are set.
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_PROVIDER_NAME: str | None = None  # "Sign in with <this> account"; else FORCE_NAME
+    OIDC_UNKNOWN = "refuse"  # an identity matching no account: "refuse" or "no_role"
+    OIDC_LINK_VERIFIED_EMAIL = True  # first sign-in: link to the account with that verified email
+    OIDC_TIMEOUT = 10  # seconds for each call to the provider
+    # Second factors: step-up age, throttling of wrong codes, WebAuthn relying party.
+    STEP_UP_AFTER = timedelta(minutes=15)
+    SECOND_FACTOR_LIMIT = "5 per 15 minutes"
+    PENDING_SIGN_IN_TIMEOUT = timedelta(minutes=10)  # password shown, second factor not yet
+    WEBAUTHN_RP_ID: str | None = None  # the host the browser sees; else the request's host
+    WEBAUTHN_RP_NAME = "CaseTrack"
 
 
 def load_config(

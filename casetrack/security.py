@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, current_app, g, request
 
 from casetrack.assets import send_fingerprinted
 from casetrack.auth.access import PUBLIC, enforce_route_permission
@@ -66,6 +67,18 @@ def csp_nonce() -> str:
     return nonce
 
 
+def _provider_origin() -> str:
+    """Signing out ends the OpenID provider's session too (a redirect after the sign-out
+    form, which form-action governs): its origin, when one is configured."""
+    issuer = current_app.config.get("OIDC_ISSUER")
+    if not issuer or not current_app.config.get("OIDC_CLIENT_ID"):
+        return ""
+    parts = urlsplit(str(issuer))
+    if parts.scheme not in ("http", "https") or not parts.netloc or "'" in parts.netloc:
+        return ""
+    return f" {parts.scheme}://{parts.netloc}"
+
+
 def _security_headers(response: Response) -> Response:
     nonce = csp_nonce()
     # A view may set a stricter policy of its own (evidence previews are sandboxed).
@@ -82,7 +95,7 @@ def _security_headers(response: Response) -> Response:
                 "object-src 'none'",
                 "base-uri 'none'",
                 "frame-ancestors 'none'",
-                "form-action 'self'",
+                f"form-action 'self'{_provider_origin()}",
             ]
         ),
     )

@@ -97,8 +97,34 @@ ROUTE_ROLES: dict[str, set[str]] = {
     "case_export.download": CASE_ROLES,
     # §15: publication formats
     "reports.csv_metadata": {"standards_manager", "psd", "psd_head", "leadership"},
+    # §16: signing in at a force, second factors
+    "mfa.recovery_codes_saved": EVERYONE,
+    "mfa.step_up": EVERYONE,  # "ask for the second factor again"
+    "mfa.step_up_passkey": EVERYONE,
+    "mfa.step_up_recovery": EVERYONE,
+    "mfa.manage": EVERYONE,  # "for every local account"
+    "mfa.add_app": EVERYONE,
+    "mfa.add_passkey": EVERYONE,
+    "mfa.new_recovery_codes": EVERYONE,
+    # §9.1/§16: "resetting a second factor is a two-person act": an administrator asks (a head
+    # of PSD approves at approvals.decide)
+    "admin.user_second_factor_reset": {"admin"},
 }
-PUBLIC_ROUTES = {"auth.sign_in", "main.accessibility", "main.health", "main.privacy", "static"}
+PUBLIC_ROUTES = {
+    "auth.sign_in",
+    "main.accessibility",
+    "main.health",
+    "main.privacy",
+    "static",
+    # §16: the steps of signing in before there is a session (password shown, or none yet)
+    "mfa.verify",
+    "mfa.verify_passkey",
+    "mfa.recovery",
+    "mfa.setup",
+    "mfa.setup_passkey",
+    "oidc.start",
+    "oidc.callback",
+}
 
 RELATIONSHIPS = (
     "own_department",

@@ -236,6 +236,29 @@ def user_reactivate(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
+@bp.route("/users/<int:user_id>/second-factor-reset", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def user_second_factor_reset(user_id: int) -> ResponseReturnValue:
+    """Ask for the account's second factors to be removed; a head of PSD approves."""
+    user: User = _get(User, user_id)  # type: ignore[assignment]
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        req = approvals.request_second_factor_reset(user, by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            f"Second-factor reset requested. It takes effect when a head of PSD of "
+            f"{', '.join(f.code for f in req.scope)} approves it; {user.name} then sets up a "
+            "new one at their next sign-in.",
+            "success",
+        )
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 @require(Permission.MANAGE_USERS)
 def user_reset_password(user_id: int) -> ResponseReturnValue:

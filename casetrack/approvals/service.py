@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import select
 
 from casetrack.audit.service import record
+from casetrack.auth import second_factors
 from casetrack.auth import service as accounts
 from casetrack.auth.models import AccessRequest, User
 from casetrack.auth.passwords import hash_password
@@ -43,6 +44,7 @@ from casetrack.org.models import Department, Force
 from casetrack.timeutil import utcnow
 
 ACCESS, PASSWORD, REACTIVATION = "access", "password", "reactivation"
+SECOND_FACTOR = "second_factor"  # remove the account's second factors (SPEC §16)
 PENDING, APPROVED, REFUSED, WITHDRAWN = "pending", "approved", "refused", "withdrawn"
 REASON_MAX = 500
 
@@ -401,6 +403,28 @@ def request_password_reset(user: User, *, by: User) -> AccessRequest:
     return req
 
 
+def request_second_factor_reset(user: User, *, by: User) -> AccessRequest:
+    """An account that lost its second factor and its recovery codes: an administrator asks,
+    and a head of PSD of the account's forces approves (two people, SPEC §9.1 and §16). Until
+    then nothing changes; once approved the account sets up a new factor at its next
+    sign-in. Every account, whatever its role: a second factor guards them all."""
+    if by.id == user.id:
+        raise DomainError("You cannot ask for a reset of your own second factor")
+    if not user.forces:
+        raise DomainError(
+            f"{user.name} has no force, so no head of PSD can approve a reset: give the "
+            "account a force first"
+        )
+    previous = pending_of(user, SECOND_FACTOR)
+    if previous is not None:
+        _withdraw(previous, "replaced by a newer request")
+    req = AccessRequest(kind=SECOND_FACTOR, user=user, status=PENDING, requested_by_id=by.id)
+    db.session.add(req)
+    db.session.flush()
+    _audit("second_factor_reset_requested", req)
+    return req
+
+
 def reactivate(user: User, *, by: User) -> AccessRequest | None:
     """A deactivated account signs in again: at once without a case role (the account sees
     no case content); with one, when a head of PSD of its forces approves."""
@@ -485,6 +509,11 @@ def approve(req: AccessRequest, *, by: User, password: str | None = None) -> Non
         req.status, req.decided_by_id, req.decided_at = APPROVED, by.id, utcnow()
         _audit("reactivation_approved", req, requested_by=requester, role=user.role)
         return
+    if req.kind == SECOND_FACTOR:
+        removed = second_factors.remove_all(user)  # and signs the account out everywhere
+        req.status, req.decided_by_id, req.decided_at = APPROVED, by.id, utcnow()
+        _audit("second_factor_reset_approved", req, requested_by=requester, removed=removed)
+        return
     if req.kind == PASSWORD:
         accounts.reset_password(user, password or "")
         req.status, req.decided_by_id, req.decided_at = APPROVED, by.id, utcnow()
@@ -526,9 +555,11 @@ def refuse(req: AccessRequest, *, by: User, reason: str) -> None:
         raise DomainError(f"Reason must be {REASON_MAX} characters or fewer", "reason")
     req.status, req.decided_by_id, req.decided_at, req.reason = REFUSED, by.id, utcnow(), reason
     _audit(
-        {PASSWORD: "password_reset_refused", REACTIVATION: "reactivation_refused"}.get(
-            req.kind, "access_refused"
-        ),
+        {
+            PASSWORD: "password_reset_refused",
+            REACTIVATION: "reactivation_refused",
+            SECOND_FACTOR: "second_factor_reset_refused",
+        }.get(req.kind, "access_refused"),
         req,
         requested_by=req.requested_by.email,
         reason=reason,

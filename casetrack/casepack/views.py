@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission
+from casetrack.auth.signin import require_recent_second_factor
 from casetrack.casepack import service
 from casetrack.cases.access import load_case
 from casetrack.extensions import db
@@ -17,6 +18,7 @@ bp = Blueprint("casepack", __name__, url_prefix="/cases")
 
 @bp.route("/<int:case_id>/pack.pdf")
 @require(Permission.CASE_VIEW)
+@require_recent_second_factor  # step-up (SPEC §16)
 def download(case_id: int) -> ResponseReturnValue:
     # 404 (audited) for a case the user may not see; a view of the case like every page that
     # shows it (as the evidence bundle is), then the pack's own entry with the file's hash.

@@ -23,6 +23,7 @@ from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission
+from casetrack.auth.signin import require_recent_second_factor
 from casetrack.cases.access import load_case, load_item
 from casetrack.cases.models import Case
 from casetrack.errors import DomainError, show_on_form
@@ -208,6 +209,7 @@ def _items(case: Case) -> list[EvidenceItem]:
 
 @bp.route("/cases/<int:case_id>/evidence/export")
 @require(Permission.EVIDENCE_VIEW)
+@require_recent_second_factor  # step-up (SPEC §16)
 def export(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
     items = _items(case)

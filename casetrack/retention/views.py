@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired
 from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission
+from casetrack.auth.signin import require_recent_second_factor
 from casetrack.cases.access import load_case
 from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db
@@ -54,6 +55,7 @@ def index() -> ResponseReturnValue:
 
 @bp.route("/<int:case_id>", methods=["GET", "POST"])
 @require(Permission.RETENTION_DECIDE)
+@require_recent_second_factor  # step-up (SPEC §16)
 def decide(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
     if not service.has_passed(case):
