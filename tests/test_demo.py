@@ -170,6 +170,25 @@ def _check_casework() -> None:
     (correction,) = db.session.scalars(select(CaseCorrection)).all()
     assert correction.field == "account_handle" and correction.new_value.endswith("_official")
     assert len(db.session.scalars(select(CaseLink)).all()) == 1
+    _check_proceedings()
+
+
+def _check_proceedings() -> None:
+    """SPEC §14 on show: every kind of proceedings, a reflective review filled in, a Barred List
+    report sent and one due, an appeal and a suspension."""
+    from casetrack.cases.models import ListReport, ReflectiveReview
+
+    kinds = set(db.session.scalars(select(Investigation.proceedings).distinct()))
+    assert {"none", "misconduct_meeting", "misconduct_hearing", "accelerated_hearing"} <= kinds
+    reviews = db.session.scalars(select(ReflectiveReview)).all()
+    assert any(r.matter_summary and r.account_received for r in reviews)
+    barred = db.session.scalars(select(ListReport).where(ListReport.list_name == "barred")).all()
+    assert any(r.reported_on for r in barred)
+    appeals = set(db.session.scalars(select(Investigation.appeal)))
+    assert "dismissed" in appeals
+    assert db.session.scalar(
+        select(Investigation.id).where(Investigation.suspended_from.is_not(None))
+    )
 
 
 def test_demo_loads_a_realistic_case_set_once(app: Flask) -> None:

@@ -255,6 +255,15 @@ def list_report_for(inv: Investigation) -> ListReport | None:
     return db.session.scalar(select(ListReport).where(ListReport.investigation_id == inv.id))
 
 
+def may_write_review(user: User, case: Case) -> bool:
+    """PSD, for their forces' cases; the case's Standards Manager when it was resolved locally
+    (never referred), also after it closed — the review follows the outcome."""
+    if can(user, Permission.CASE_PSD, case):
+        return True
+    locally = case.referred_on is None
+    return locally and user.role == "standards_manager" and can(user, Permission.CASE_VIEW, case)
+
+
 REVIEW_FIELDS = (
     "reviewer",
     "matter_summary",
@@ -275,7 +284,7 @@ def save_review(
 ) -> ReflectiveReview:
     """The reflective review development report (regulation 70(2)): by PSD, or by the case's
     Standards Manager when it was resolved locally."""
-    if not (can(user, Permission.CASE_PSD, case) or can(user, Permission.CASE_ASSESS, case)):
+    if not may_write_review(user, case):
         raise DomainError("You cannot record the reflective review of this case now")
     inv = _investigation(case, investigation_id)
     review = review_for(inv)

@@ -160,9 +160,7 @@ def review(case_id: int, investigation_id: int) -> ResponseReturnValue:
     found = service.review_for(inv)
     if found is None:
         abort(404)
-    may = can(current_user, Permission.CASE_PSD, case) or can(
-        current_user, Permission.CASE_ASSESS, case
-    )
+    may = service.may_write_review(current_user, case)
     form = forms.ReviewForm(obj=found)
     if request.method == "POST" and not may:
         return _refused(

@@ -13,7 +13,7 @@ from casetrack.auth.second_factors import enrol_known_totp
 from casetrack.auth.service import create_user
 from casetrack.commands import command_errors
 from casetrack.demo.cases import load_demo_cases
-from casetrack.demo.casework import load_demo_casework
+from casetrack.demo.casework import load_demo_casework, load_demo_proceedings
 from casetrack.extensions import db
 from casetrack.org.service import add_department, add_force
 
@@ -119,6 +119,7 @@ def load_demo() -> None:
     _pending_request(forces["WMP"])
     load_demo_cases()
     load_demo_casework()
+    load_demo_proceedings()
 
 
 PENDING_ACCOUNT = ("new.investigator@example.police.uk", "Rowan Ellis")

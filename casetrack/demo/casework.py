@@ -4,6 +4,8 @@ linked cases and a restricted case with a named investigator."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from casetrack.auth.models import User
@@ -94,4 +96,82 @@ def load_demo_casework() -> None:
         case = restricted[0]
         if psd not in case.named_users and psd in casework.nameable_users(case):
             casework.name_user(case, head, case.version, str(psd.id))
+    db.session.flush()
+
+
+def load_demo_proceedings() -> None:
+    """SPEC §14 on show: an appeal dismissed, a suspension, a reflective review filled in and a
+    Barred List report sent, through the real services (after the cases are driven)."""
+    from datetime import timedelta
+
+    from casetrack.cases import proceedings_service as after
+    from casetrack.cases.models import Investigation, ListReport, ReflectiveReview
+
+    meeting = db.session.scalar(
+        select(Investigation)
+        .join(Case, Case.id == Investigation.case_id)
+        .where(
+            Case.state == State.CLOSED,
+            Investigation.proceedings == "misconduct_meeting",
+            Investigation.outcome == "final_written_warning",
+        )
+        .order_by(Investigation.id)
+    )
+    if meeting is not None and meeting.case.investigator is not None:
+        case = meeting.case
+        on = meeting.outcome_date + timedelta(days=14)
+        after.record_appeal(case, case.investigator, case.version, meeting.id, "dismissed", on)
+    gross = db.session.scalar(
+        select(Investigation)
+        .join(Case, Case.id == Investigation.case_id)
+        .where(
+            Case.state == State.PSD_INVESTIGATION,
+            Investigation.severity == "gross_misconduct",
+            Case.investigator_id.is_not(None),
+        )
+        .order_by(Investigation.id)
+    )
+    if gross is not None:
+        case = gross.case
+        start = case.investigation_started_on or case.received_date
+        after.record_suspension(case, case.investigator, case.version, gross.id, start, None)
+    review = db.session.scalar(select(ReflectiveReview).order_by(ReflectiveReview.id))
+    if review is not None:
+        inv = review.investigation
+        case = inv.case
+        who = case.investigator or case.created_by
+        after.save_review(
+            case,
+            who,
+            inv.id,
+            {
+                "reviewer": "Insp D. Shah (line manager)",
+                "matter_summary": "A post on a personal account fell short of the standard "
+                "expected; no misconduct.",
+                "discussion_summary": "Discussed why the post caused concern and how it reads "
+                "to the public.",
+                "key_actions": "Complete the social media e-learning within 1 month.",
+                "lessons_officer": "Think before posting about operational matters.",
+                "lessons_force": "Remind the team of the social media policy at briefing.",
+            },
+            inv.outcome_date + timedelta(days=90) if inv.outcome_date else None,
+            inv.outcome_date + timedelta(days=3) if inv.outcome_date else None,
+        )
+    barred = db.session.scalar(
+        select(ListReport).where(ListReport.list_name == "barred").order_by(ListReport.id)
+    )
+    if barred is not None:
+        inv = barred.investigation
+        case = inv.case
+        after.save_list_report(
+            case,
+            case.investigator or _user("head.psd@example.police.uk"),
+            inv.id,
+            date_of_birth=date(1984, 3, 12),
+            status="former_officer",
+            reasons="Dismissed without notice for gross misconduct: discreditable conduct "
+            "(posts on a personal account).",
+            prior_advisory=None,
+            reported_on=barred.due - timedelta(days=1),
+        )
     db.session.flush()
