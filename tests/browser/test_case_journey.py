@@ -251,7 +251,7 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
     expect_case_page(page, reference, "Referred to PSD")
     expect(content).to_contain_text("PSD decision due by")
     expect(page.get_by_role("complementary", name="Actions")).to_contain_text(
-        "There is nothing for you to do on this case now."
+        "There is no workflow step for you on this case now."
     )
     journey.shot("case-referred")
     sign_out(page)
