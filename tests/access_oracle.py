@@ -75,6 +75,9 @@ ROUTE_ROLES: dict[str, set[str]] = {
     # §9.1: a head of PSD approves case roles and placements for their forces
     "approvals.index": {"psd_head"},
     "approvals.decide": {"psd_head"},
+    # §12: search and the subject picker — finding a workforce record is case work (§1), each
+    # role within its own scope (a Standards Manager their departments, PSD their forces)
+    "cases.people_search": CASE_ROLES,
 }
 PUBLIC_ROUTES = {"auth.sign_in", "main.accessibility", "main.health", "main.privacy", "static"}
 
