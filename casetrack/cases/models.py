@@ -250,3 +250,69 @@ class ReferenceCounter(db.Model):
     force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ---- everyday casework (SPEC §12) ------------------------------------------------------------
+
+
+class CaseCorrection(db.Model):
+    """One corrected detail of a case: who, when, why, and the value before and after. Nothing
+    about a case is overwritten without one of these (and its timeline entry and audit entry)."""
+
+    __tablename__ = "case_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(120))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+
+
+class CaseNote(db.Model):
+    """The decision log: dated notes, shared or PSD only, never edited or deleted. A
+    correction is a new note whose `corrects_id` points to the note it corrects."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    author_role: Mapped[str] = mapped_column(String(32))
+    psd_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("case_notes.id"))
+
+    case: Mapped[Case] = relationship()
+    corrects: Mapped[CaseNote | None] = relationship(remote_side=[id])
+
+
+class CaseLink(db.Model):
+    """Two cases linked (same incident, same account, same group chat), with a reason. Stored
+    once, lower id first; a removed link keeps its row with who removed it and why."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (Index("ix_case_links_pair", "case_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(120))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_by_name: Mapped[str | None] = mapped_column(String(120))
+    removed_reason: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(foreign_keys=[case_id])
+    other: Mapped[Case] = relationship(foreign_keys=[other_id])
