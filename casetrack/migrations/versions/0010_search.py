@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError
 
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
