@@ -3,7 +3,8 @@
 // Without JavaScript the page works as it is: type a name or staff number, press "Find",
 // and choose among the matches the server lists as radios. With it, the text input becomes
 // an autocomplete that asks the server (the JSON at data-source: only people the user may
-// see, at most 20) as the user types, and the person chosen is sent as existing_person.
+// see, at most 20) as the user types, and the person chosen is sent as existing_person; the
+// Find button goes (sending the form with a name typed and nobody chosen still lists them).
 // Loaded as a script from 'self' (the page's Content-Security-Policy); no inline code.
 (function () {
   "use strict";
@@ -48,7 +49,7 @@
           populate(data.people || []);
         })
         .catch(function () {
-          /* aborted by a newer query, or offline: the Find button still works */
+          /* aborted by a newer query, or offline: sending the form lists the matches */
         });
     }, 200);
   }
@@ -66,6 +67,9 @@
   var name = original.name;
   var value = original.value;
   original.parentNode.removeChild(original);
+  // The suggestions replace "Find" (and the form's Enter key is the main button's again).
+  var find = picker.querySelector("[data-person-picker-find]");
+  if (find) find.parentNode.removeChild(find);
 
   window.accessibleAutocomplete({
     element: container,
