@@ -22,6 +22,10 @@ any substring of three characters or more and answers exactly what LIKE would:
 
 Text shorter than three characters has no trigram: then both read the columns with LIKE
 (SQLite scans its covering indexes), which for such short text soon finds enough rows.
+
+One difference remains on SQLite: FTS5 folds the case of every letter, its LIKE only of
+ASCII ones, so `MÜLLER` finds `Müller` through the index but not in the walk that a search
+matching more than 1,000 cases uses (queries._matches). PostgreSQL's ILIKE folds both.
 """
 
 from __future__ import annotations
