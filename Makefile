@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint bench assure mutation install assets clean
+.PHONY: run test lint bench assure mutation install assets clean demo-code
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml
 static/dist/.built: package.json package-lock.json scripts/build-assets.mjs static/src/*
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
+
+# The real OpenID provider the tests sign in through (tests/oidcserver.py).
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
 
 install: $(VENV)/.installed static/dist/.built
 
@@ -27,12 +31,16 @@ run: install
 	@echo "CaseTrack is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	CASETRACK_DEVELOPMENT=1 $(BIN)/casetrack run --host $(HOST) --port $(PORT)
 
+# The demo accounts' authenticator-app code of the moment (their published key, SPEC §16).
+demo-code: install
+	@$(BIN)/python -c 'import pyotp; from casetrack.demo import DEMO_TOTP_SECRET as k; print(pyotp.TOTP(k).now())'
+
 lint: install
 	$(BIN)/ruff check casetrack tests
 	$(BIN)/ruff format --check casetrack tests
 
 # The whole suite, with the assurance suite at its default (CI) scale (ASSURE=1).
-test: lint
+test: lint tests/oidc/node_modules/.package-lock.json
 	$(BIN)/python -m playwright --version >/dev/null
 	ASSURE=1 $(BIN)/pytest
 
@@ -54,4 +62,4 @@ mutation: install
 	$(BIN)/python scripts/mutation_report.py
 
 clean:
-	rm -rf $(VENV) node_modules static/dist .pytest_cache .ruff_cache mutants
+	rm -rf $(VENV) node_modules tests/oidc/node_modules static/dist .pytest_cache .ruff_cache mutants

@@ -17,6 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PASSWORD = "Bench-national-2026"  # noqa: S105 (synthetic accounts in a throwaway database)
 SECRET_KEY = "bench-secret-key-identical-in-every-worker"  # noqa: S105
+# Every synthetic account has two authenticator apps with these secrets (SPEC §16): two
+# simulated users sharing an account in the same 30 seconds each have a code of their own
+# (a code works once).
+TOTP_SECRETS = ["BENCHAAAAAAAAAAAAAAAAAAAAAAAAAAA", "BENCHBBBBBBBBBBBBBBBBBBBBBBBBBBB"]
+
+
+def totp_codes(secret: str) -> list[str]:
+    """The codes of this step and the next, for a second factor asked for now."""
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    now = time.time()
+    return [totp.at(now), totp.at(now + 30)]
+
+
 _START = time.monotonic()
 
 

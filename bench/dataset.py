@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.common import PASSWORD, progress
+from sqlalchemy import Connection, insert, text
+
+from bench.common import PASSWORD, TOTP_SECRETS, progress
 from bench.synth import DEPARTMENTS, FORCES, CaseMaker, Org, people_rows, received_dates
 from casetrack.extensions import db
 from casetrack.timeutil import today
-from sqlalchemy import Connection, insert, text
 
 BATCH = 5_000
 NATIONAL_PSD = "psd.national@bench.police.uk"
@@ -51,12 +52,14 @@ def generate(app: Any, cases: int, seed: int = 20260101) -> World:
     rng = random.Random(seed)
     with app.app_context():
         from casetrack.auth.passwords import hash_password
+        from casetrack.auth.second_factors import seal
 
         password_hash = hash_password(PASSWORD)
+        sealed = [seal(secret) for secret in TOTP_SECRETS]
         with db.engine.begin() as conn:
             _fast_load(conn)
             org = _org(conn)
-            world = World(cases, org, accounts=_accounts(conn, org, password_hash))
+            world = World(cases, org, accounts=_accounts(conn, org, password_hash, sealed))
             world.people_per_force = max(200, cases // 40)
             world.big_force_people = (
                 max(BIG_FORCE_PEOPLE, world.people_per_force)
@@ -118,9 +121,10 @@ def _org(conn: Connection) -> Org:
     return org
 
 
-def _accounts(conn: Connection, org: Org, password_hash: str) -> list[str]:
+def _accounts(conn: Connection, org: Org, password_hash: str, sealed: list[str]) -> list[str]:
     """A national PSD account over all 20 forces, and a PSD officer and a Standards Manager
-    (two departments) for each force. Returns the emails, national first."""
+    (two departments) for each force, each with an authenticator app per sealed secret.
+    Returns the emails, national first."""
     now = datetime.now(UTC)
     users, forces, departments = [], [], []
 
@@ -144,6 +148,12 @@ def _accounts(conn: Connection, org: Org, password_hash: str) -> list[str]:
             org.departments[force_id][:2],
         )  # fmt: skip
     _insert(conn, "users", users)
+    factors = [
+        {"user_id": u["id"], "kind": "totp", "label": f"Bench app {n + 1}", "created_at": now,
+         "totp_secret": secret}
+        for u in users for n, secret in enumerate(sealed)
+    ]  # fmt: skip
+    _insert(conn, "second_factors", factors)
     _insert(conn, "user_forces", forces)
     _insert(conn, "user_departments", departments)
     return [u["email"] for u in users]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.backends import Database
-from bench.common import BIN, PASSWORD, ROOT, percentile, progress
+from bench.common import BIN, PASSWORD, ROOT, TOTP_SECRETS, percentile, progress
 from bench.dataset import World
 from bench.inprocess import list_queries
 from bench.server import Gunicorn
@@ -60,6 +60,7 @@ def run_load(database: Database, world: World, users: int, seconds: int, out: Pa
         ]  # fmt: skip
         env = {**os.environ, "BENCH_ACCOUNTS": ",".join(world.accounts),
                "BENCH_PASSWORD": PASSWORD, "BENCH_FILTERS": str(filters),
+               "BENCH_TOTP_SECRETS": ",".join(TOTP_SECRETS),
                "BENCH_REQUEST_LOG": str(request_log)}  # fmt: skip
         with (out / "locust.log").open("w") as log:
             subprocess.run(command, env=env, stdout=log, stderr=log, check=False)

@@ -18,9 +18,14 @@ import re
 import time
 from pathlib import Path
 
+import pyotp
 from locust import HttpUser, between, events, task
 
-ACCOUNTS = itertools.cycle(os.environ.get("BENCH_ACCOUNTS", "").split(","))
+EMAILS = os.environ.get("BENCH_ACCOUNTS", "").split(",")
+SECRETS = os.environ.get("BENCH_TOTP_SECRETS", "").split(",")
+# the n-th simulated user: an account, and which of its authenticator apps it holds
+ACCOUNTS = ((EMAILS[n % len(EMAILS)], SECRETS[n // len(EMAILS) % len(SECRETS)])
+            for n in itertools.count())  # fmt: skip
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
 FILTERS = Path(os.environ.get("BENCH_FILTERS", "/dev/null")).read_text().split() or [""]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -47,7 +52,7 @@ class Caseworker(HttpUser):
     wait_time = between(1, 5)
 
     def on_start(self) -> None:
-        self.email = next(ACCOUNTS)
+        self.email, self.secret = next(ACCOUNTS)
         self.case_ids: list[str] = []
         self.sign_in()
 
@@ -62,7 +67,28 @@ class Caseworker(HttpUser):
         ) as response:  # fmt: skip
             if response.status_code != 302:
                 response.failure(f"sign-in refused: {response.status_code}")
+        self.second_factor()
         self.client.get("/", name="/ (home)")
+
+    def second_factor(self) -> None:
+        """A code from this user's authenticator app (this step's, or the next's if another
+        user of the same app took this one)."""
+        page = self.client.get("/sign-in/second-factor", name="/sign-in/second-factor (form)")
+        token = CSRF.search(page.text)
+        totp = pyotp.TOTP(self.secret)
+        for ahead in (0, 30):
+            code = totp.at(time.time() + ahead)
+            with self.client.post(
+                "/sign-in/second-factor",
+                data={"csrf_token": token[1] if token else "", "code": code},
+                name="/sign-in/second-factor (post)", allow_redirects=False, catch_response=True,
+            ) as response:  # fmt: skip
+                if response.status_code == 302:
+                    return
+                if ahead:
+                    response.failure(f"second factor refused: {response.status_code}")
+                else:
+                    response.success()  # that code was used a moment ago: try the next
 
     def _remember_cases(self, html: str) -> None:
         found = CASE_LINK.findall(html)

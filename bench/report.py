@@ -29,7 +29,8 @@ METHOD = """\
   platform, category, severity, date range, overdue, staff-number and reference search,
   sorts) over pages 1, 2, 3 and 10; the SQL share comes from SQLAlchemy engine events.
 - **PDF ratio**: the route's time (figures, charts, HTML, PDF, audit) over WeasyPrint's own
-  `HTML(string=…).write_pdf()` on the same finished HTML with the same URL fetcher.
+  `HTML(string=…).write_pdf(pdf_variant="pdf/ua-1")` on the same finished HTML with the same
+  URL fetcher and the same tagging the report uses.
 - **Upload**: gunicorn with one worker; the client streams the multipart body from disk with
   `http.client`; the worker's RSS is sampled every 10 ms (psutil). Throughput is
   `sha256sum`'s time over the upload's time on the same file (page cache warm).

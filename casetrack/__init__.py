@@ -92,16 +92,24 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
+    from casetrack.assets import init_assets
     from casetrack.templating import init_templates
 
     init_templates(app)
+    init_assets(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from casetrack.admin.views import bp as admin_bp
     from casetrack.approvals.views import bp as approvals_bp
     from casetrack.audit.views import bp as audit_bp
+    from casetrack.auth.mfa_views import bp as mfa_bp
+    from casetrack.auth.oidc_views import bp as oidc_bp
     from casetrack.auth.views import bp as auth_bp
+    from casetrack.casepack.views import bp as casepack_bp
+    from casetrack.cases.casework_views import bp as casework_bp
+    from casetrack.cases.export import bp as case_export_bp
+    from casetrack.cases.proceedings_views import bp as proceedings_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.evidence.requests import CaseTrackRequest, discard_unplaced_uploads
     from casetrack.evidence.views import bp as evidence_bp
@@ -111,10 +119,16 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.retention.views import bp as retention_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(mfa_bp)
+    app.register_blueprint(oidc_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(casework_bp)
+    app.register_blueprint(proceedings_bp)
+    app.register_blueprint(case_export_bp)
+    app.register_blueprint(casepack_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(imports_bp)

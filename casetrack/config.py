@@ -47,9 +47,27 @@ class Defaults:
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # any request; evidence uploads have their own
     EVIDENCE_MAX_BYTES = 500 * 1024 * 1024
     PAGE_SIZE = 25
+    # The case list as a download (SPEC §12): at most this many cases. The CSV streams; the
+    # ODS is built in memory by odfpy (10,000 cases: about 70 KB, some 6 s of one core).
+    LIST_EXPORT_MAX_ROWS_CSV = 100_000
+    LIST_EXPORT_MAX_ROWS_ODS = 10_000
     RETENTION_YEARS = 6
     DEVELOPMENT = False
     PROXY_FIX = False
+    # Signing in at a force (SPEC §16). OpenID Connect is on when the issuer and client are set.
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_PROVIDER_NAME: str | None = None  # "Sign in with <this> account"; else FORCE_NAME
+    OIDC_UNKNOWN = "refuse"  # an identity matching no account: "refuse" or "no_role"
+    OIDC_LINK_VERIFIED_EMAIL = True  # first sign-in: link to the account with that verified email
+    OIDC_TIMEOUT = 10  # seconds for each call to the provider
+    # Second factors: step-up age, throttling of wrong codes, WebAuthn relying party.
+    STEP_UP_AFTER = timedelta(minutes=15)
+    SECOND_FACTOR_LIMIT = "5 per 15 minutes"
+    PENDING_SIGN_IN_TIMEOUT = timedelta(minutes=10)  # password shown, second factor not yet
+    WEBAUTHN_RP_ID: str | None = None  # the host the browser sees; else the request's host
+    WEBAUTHN_RP_NAME = "CaseTrack"
 
 
 def load_config(

@@ -1,7 +1,13 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from casetrack.audit.models import AuditEvent, AuditHead
-from casetrack.auth.models import User, UserSession
+from casetrack.auth.models import (
+    ExternalIdentity,
+    RecoveryCode,
+    SecondFactor,
+    User,
+    UserSession,
+)
 from casetrack.cases.models import (
     Case,
     CaseCategory,
@@ -30,13 +36,16 @@ __all__ = [
     "CustodyEvent",
     "EvidenceCorrection",
     "EvidenceItem",
+    "ExternalIdentity",
     "Department",
     "Force",
     "Investigation",
     "InvestigationStandard",
     "PccNotification",
     "Person",
+    "RecoveryCode",
     "ReferenceCounter",
+    "SecondFactor",
     "User",
     "UserSession",
 ]

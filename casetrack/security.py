@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, current_app, g, request
 
+from casetrack.assets import send_fingerprinted
 from casetrack.auth.access import PUBLIC, enforce_route_permission
 
 
@@ -14,7 +16,7 @@ def init_security(app: Flask) -> None:
     if static_view is not None:
         # Flask's bound static view cannot carry an attribute, so wrap it to declare it public.
         def static(filename: str) -> Response:
-            return static_view(filename=filename)
+            return send_fingerprinted(filename) or static_view(filename=filename)
 
         static.required_permission = PUBLIC  # type: ignore[attr-defined]
         app.view_functions["static"] = static
@@ -65,6 +67,18 @@ def csp_nonce() -> str:
     return nonce
 
 
+def _provider_origin() -> str:
+    """Signing out ends the OpenID provider's session too (a redirect after the sign-out
+    form, which form-action governs): its origin, when one is configured."""
+    issuer = current_app.config.get("OIDC_ISSUER")
+    if not issuer or not current_app.config.get("OIDC_CLIENT_ID"):
+        return ""
+    parts = urlsplit(str(issuer))
+    if parts.scheme not in ("http", "https") or not parts.netloc or "'" in parts.netloc:
+        return ""
+    return f" {parts.scheme}://{parts.netloc}"
+
+
 def _security_headers(response: Response) -> Response:
     nonce = csp_nonce()
     # A view may set a stricter policy of its own (evidence previews are sandboxed).
@@ -81,7 +95,7 @@ def _security_headers(response: Response) -> Response:
                 "object-src 'none'",
                 "base-uri 'none'",
                 "frame-ancestors 'none'",
-                "form-action 'self'",
+                f"form-action 'self'{_provider_origin()}",
             ]
         ),
     )

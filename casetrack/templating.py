@@ -40,6 +40,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["isodate"] = format_iso_date
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["css_text"] = css_text
+    app.jinja_env.filters["plural"] = plural
 
 
 # (endpoint, text, permission, endpoint prefixes that mark the item as the current page)
@@ -133,17 +134,24 @@ def state_label(state: str) -> str:
         return state
 
 
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """The word for a count: 1 assessment due, 2 assessments due, 0 assessments due.
+    `singular` may be a phrase whose first word is the noun ("assessment due")."""
+    if count == 1:
+        return singular
+    if many is not None:
+        return many
+    noun, _, rest = singular.partition(" ")
+    return f"{noun}s" + (f" {rest}" if rest else "")
+
+
 def due_text(case: object) -> str:
     """What is due next on a case and when, in words ("Assessment overdue since 3 March")."""
-    from casetrack.cases.workflow import State
+    from casetrack.cases.queries import NEXT_DUE
     from casetrack.timeutil import today
 
-    state = getattr(case, "state", "")
-    due, what = {
-        State.LOGGED: (getattr(case, "assessment_due", None), "Assessment"),
-        State.REFERRED_TO_PSD: (getattr(case, "decision_due", None), "PSD decision"),
-        State.PSD_INVESTIGATION: (getattr(case, "pcc_due", None), "PCC notification"),
-    }.get(state, (None, ""))
+    column, what = NEXT_DUE.get(getattr(case, "state", ""), ("", ""))
+    due = getattr(case, column, None) if column else None
     if due is None:
         return ""
     if due < today():
@@ -155,6 +163,14 @@ EVENT_LABELS = {
     "record": "Concern recorded",
     "add_subject": "Subject added",
     "imported": "Imported from historical records",
+    "correct": "Details corrected",
+    "restrict": "Case restricted",
+    "unrestrict": "Restriction lifted",
+    "proceedings": "Proceedings recorded",
+    "appeal": "Appeal recorded",
+    "suspension": "Suspension recorded",
+    "rprp": "Reflective review updated",
+    "list_report": "List report updated",
 }
 
 

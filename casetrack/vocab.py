@@ -141,6 +141,35 @@ SEVERITIES: dict[str, str] = {
     "gross_misconduct": "Gross misconduct",
 }
 
+# SPEC §14.1 / §14.3 (Contract codes): misconduct proceedings per subject.
+PROCEEDINGS: dict[str, str] = {
+    "none": "No proceedings",
+    "misconduct_meeting": "Misconduct meeting",
+    "misconduct_hearing": "Misconduct hearing",
+    "accelerated_hearing": "Accelerated misconduct hearing",
+}
+
+FINDINGS: dict[str, str] = {
+    "misconduct": "Misconduct",
+    "gross_misconduct": "Gross misconduct",
+    "not_proven": "Not proven",
+}
+
+APPEALS: dict[str, str] = {
+    "none": "No appeal",
+    "lodged": "Appeal lodged",
+    "allowed": "Appeal allowed",
+    "dismissed": "Appeal dismissed",
+}
+
+# The figures of SPEC §14.3: every finalised investigation in one of each.
+PROCEEDINGS_FIGURES: dict[str, str] = {**PROCEEDINGS, "not_recorded": "Not recorded"}
+FINDING_FIGURES: dict[str, str] = {
+    **FINDINGS,
+    "not_applicable": "No proceedings",
+    "not_recorded": "Not recorded",
+}
+
 RISK_FLAGS: dict[str, str] = {
     "victim_contact": "Contact with a victim or vulnerable person",
     "discrimination": "Discrimination",

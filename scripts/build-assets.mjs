@@ -7,8 +7,13 @@
 //   static/src/favicon.svg     -> static/dist/favicon.svg
 //   GOV.UK images referenced by the CSS -> static/dist/images/ (never fonts,
 //   never crown/crest images: the build fails if the CSS references one)
+//   Fingerprinted copies of the CSS, the JS and the favicon (name.<sha256 prefix>.ext), each
+//   also precompressed (.br, .gz), and static/dist/manifest.json mapping each plain name to
+//   its fingerprinted one: the app links to those and lets browsers cache them for a year.
 //   static/dist/.built stamp, written last.
+import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,6 +73,31 @@ function checkCss(css) {
   return [...images];
 }
 
+// Plain name -> fingerprinted name. The content hash changes whenever the file does, so a
+// fingerprinted URL can be cached "immutable" and a new build is fetched at once.
+const FINGERPRINTED = [
+  "casetrack.css",
+  "govuk-frontend.min.js",
+  "favicon.svg",
+  "accessible-autocomplete.min.js",
+  "person-picker.js",
+];
+
+async function fingerprint(name) {
+  const content = await readFile(path.join(distDir, name));
+  const hash = createHash("sha256").update(content).digest("hex").slice(0, 12);
+  const dot = name.indexOf(".");
+  const hashed = `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
+  await writeFile(path.join(distDir, hashed), content);
+  await writeFile(
+    path.join(distDir, `${hashed}.br`),
+    brotliCompressSync(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
+  );
+  await writeFile(path.join(distDir, `${hashed}.gz`), gzipSync(content, { level: 9 }));
+  console.log(`fingerprinted static/dist/${name} -> ${hashed} (+ .br, .gz)`);
+  return hashed;
+}
+
 async function main() {
   await rm(distDir, { recursive: true, force: true });
   await mkdir(distDir, { recursive: true });
@@ -89,6 +119,11 @@ async function main() {
   }
   await copy(path.join(srcDir, "person-picker.js"), path.join(distDir, "person-picker.js"));
   await copy(path.join(srcDir, "favicon.svg"), path.join(distDir, "favicon.svg"));
+
+  const manifest = {};
+  for (const name of FINGERPRINTED) manifest[name] = await fingerprint(name);
+  await writeFile(path.join(distDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  console.log("wrote    static/dist/manifest.json");
 
   const pkg = JSON.parse(await readFile(path.join(nodeModules, "govuk-frontend", "package.json"), "utf8"));
   await writeFile(

@@ -20,7 +20,10 @@ States: logged (with the Standards Manager), referred_to_psd (with PSD), closed.
 
 Kinds of access: view (the case and its evidence); act_sm (the Standards Manager's workflow
 steps); act_psd (PSD's steps; on a closed case, reopening); evidence (add, correct, withdraw);
-retention (decide on deletion).
+retention (decide on deletion); proceedings (record proceedings and appeals, §14); correct
+(correct the case's details, §12); note (add to the
+decision log); note_psd (read and write PSD-only notes); link (link cases); restrict (restrict
+or unrestrict, and name users).
 """
 
 from __future__ import annotations
@@ -75,11 +78,56 @@ ROUTE_ROLES: dict[str, set[str]] = {
     # §9.1: a head of PSD approves case roles and placements for their forces
     "approvals.index": {"psd_head"},
     "approvals.decide": {"psd_head"},
+    # §12: everyday casework — corrections, notes and links by those who work cases; restricted
+    # access managed by the head of PSD ("restricts or unrestricts a case ... names the users")
+    "casework.correct": CASE_ROLES,
+    "casework.add_note": CASE_ROLES,
+    "casework.link": CASE_ROLES,
+    "casework.unlink": CASE_ROLES,
+    "casework.person": CASE_ROLES,  # "a workforce record's page lists the cases"
+    "casework.access": {"psd_head"},
+    # §14: PSD records proceedings, appeals, suspensions and list reports; the reflective
+    # review is seen by whoever sees the case (and written by PSD or a locally resolving SM)
+    "proceedings.subject": {"psd", "psd_head"},
+    "proceedings.list_report": {"psd", "psd_head"},
+    "proceedings.review": CASE_ROLES,
+    # §12: case pack and list export — whoever may see the case or the list (the pack holds
+    # nothing the case page does not; the object rule is load_case's view rule)
+    "casepack.download": CASE_ROLES,
+    "case_export.download": CASE_ROLES,
+    # §15: publication formats
+    "reports.csv_metadata": {"standards_manager", "psd", "psd_head", "leadership"},
+    # §16: signing in at a force, second factors
+    "mfa.recovery_codes_saved": EVERYONE,
+    "mfa.step_up": EVERYONE,  # "ask for the second factor again"
+    "mfa.step_up_passkey": EVERYONE,
+    "mfa.step_up_recovery": EVERYONE,
+    "mfa.manage": EVERYONE,  # "for every local account"
+    "mfa.add_app": EVERYONE,
+    "mfa.add_passkey": EVERYONE,
+    "mfa.new_recovery_codes": EVERYONE,
+    # §9.1/§16: "resetting a second factor is a two-person act": an administrator asks (a head
+    # of PSD approves at approvals.decide)
+    "admin.user_second_factor_reset": {"admin"},
     # §12: search and the subject picker — finding a workforce record is case work (§1), each
     # role within its own scope (a Standards Manager their departments, PSD their forces)
     "cases.people_search": CASE_ROLES,
 }
-PUBLIC_ROUTES = {"auth.sign_in", "main.accessibility", "main.health", "main.privacy", "static"}
+PUBLIC_ROUTES = {
+    "auth.sign_in",
+    "main.accessibility",
+    "main.health",
+    "main.privacy",
+    "static",
+    # §16: the steps of signing in before there is a session (password shown, or none yet)
+    "mfa.verify",
+    "mfa.verify_passkey",
+    "mfa.recovery",
+    "mfa.setup",
+    "mfa.setup_passkey",
+    "oidc.start",
+    "oidc.callback",
+}
 
 RELATIONSHIPS = (
     "own_department",
@@ -90,7 +138,19 @@ RELATIONSHIPS = (
     "subject",
 )
 STATES = ("logged", "referred_to_psd", "closed")
-KINDS = ("view", "act_sm", "act_psd", "evidence", "retention")
+KINDS = (
+    "view",
+    "act_sm",
+    "act_psd",
+    "evidence",
+    "retention",
+    "correct",
+    "note",
+    "note_psd",
+    "link",
+    "restrict",
+    "proceedings",
+)
 
 _ALL_STATES = set(STATES)
 
@@ -108,6 +168,14 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
         "act_psd": set(),
         "evidence": _pairs({"own_department", "restricted_named"}, {"logged"}),
         "retention": set(),
+        # §12: "corrected while it is open: by the Standards Manager before referral"
+        "correct": _pairs({"own_department", "restricted_named"}, {"logged"}),
+        # §12: notes "by the people working it", shared; links between cases they see
+        "note": _pairs({"own_department", "restricted_named"}, _ALL_STATES),
+        "note_psd": set(),
+        "link": _pairs({"own_department", "restricted_named"}, _ALL_STATES),
+        "restrict": set(),
+        "proceedings": set(),
     },
     # §1: every case of their force read-only; acts on what was referred to PSD.
     "psd": {
@@ -121,6 +189,19 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
             {"own_department", "other_department", "restricted_named"}, {"referred_to_psd"}
         ),
         "retention": set(),
+        # §12: "by PSD after" referral, while open (not closed)
+        "correct": _pairs(
+            {"own_department", "other_department", "restricted_named"}, {"referred_to_psd"}
+        ),
+        "note": _pairs({"own_department", "other_department", "restricted_named"}, _ALL_STATES),
+        "note_psd": _pairs({"own_department", "other_department", "restricted_named"}, _ALL_STATES),
+        "link": _pairs({"own_department", "other_department", "restricted_named"}, _ALL_STATES),
+        "restrict": set(),
+        # §14: after PSD accepts (under investigation; the world has none) and, for appeals,
+        # once closed — not while the referral waits
+        "proceedings": _pairs(
+            {"own_department", "other_department", "restricted_named"}, {"closed"}
+        ),
     },
     # §1: all of PSD, plus restricted cases and retention decisions.
     "psd_head": {
@@ -138,6 +219,31 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
             {"referred_to_psd"},
         ),
         "retention": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            {"closed"},
+        ),
+        "correct": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            {"referred_to_psd"},
+        ),
+        "note": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            _ALL_STATES,
+        ),
+        "note_psd": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            _ALL_STATES,
+        ),
+        "link": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            _ALL_STATES,
+        ),
+        # §12: "the head of PSD restricts or unrestricts a case", in any state
+        "restrict": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            _ALL_STATES,
+        ),
+        "proceedings": _pairs(
             {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
             {"closed"},
         ),

@@ -249,6 +249,7 @@ def make_user(
         staff_number: str | None = None,
         must_change_password: bool = False,
         password: str = TEST_PASSWORD,
+        second_factor: bool = True,
     ) -> Any:
         counter["n"] += 1
         forces = forces or [make_force()]
@@ -265,6 +266,8 @@ def make_user(
             must_change_password=must_change_password,
         )
         db.session.commit()
+        if second_factor:
+            give_second_factor(user)
         return user
 
     return make
@@ -278,8 +281,134 @@ def rule_url(app: Flask, rule: Any, values: dict[str, Any]) -> str:
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 
 
+# ---- second factors (SPEC §16) ---------------------------------------------------------------
+
+# Recovery codes the tests know, by the plain TOTP secret of the factor they came with (each
+# secret is random, so codes of an earlier test's user with the same email never match).
+KNOWN_RECOVERY_CODES: dict[str, list[str]] = {}
+
+
+def give_second_factor(user: Any) -> str:
+    """Enrol the account with an authenticator app (and recovery codes), as if it had set one
+    up; returns the secret. Commits."""
+    import pyotp
+
+    from casetrack.auth import second_factors
+
+    secret = pyotp.random_base32()
+    second_factors.enrol_known_totp(user, secret, why="test")
+    KNOWN_RECOVERY_CODES[secret] = second_factors.new_recovery_codes(user)
+    db.session.commit()
+    return secret
+
+
+def _totp_state(app: Flask, email: str) -> tuple[str, int | None] | None:
+    """(secret, last accepted time step) of the account's authenticator app, read afresh."""
+    from casetrack.auth import second_factors
+    from casetrack.auth.models import SecondFactor, User
+
+    with app.app_context():
+        row = db.session.execute(
+            select(SecondFactor)
+            .join(User, User.id == SecondFactor.user_id)
+            .where(User.email == email.strip().lower(), SecondFactor.kind == "totp")
+            .order_by(SecondFactor.id)
+        ).scalar()
+        state = (second_factors.totp_secret(row), row.totp_last_step) if row else None
+        db.session.remove()
+    return state if state and state[0] else None
+
+
+def totp_code(app: Flask, email: str) -> str | None:
+    """A code from the account's authenticator app that the server will accept now: each
+    code works once, so take the earliest time step in the accepted window (one step either
+    side of now) that is later than the last one used; None if all three are used."""
+    import time
+
+    import pyotp
+
+    state = _totp_state(app, email)
+    if state is None:
+        return None
+    secret, last = state
+    now = time.time()
+    step = int(now) // 30
+    # the step before now only while far from the next boundary (the server checks a moment
+    # later, when it might be two steps back)
+    steps = ([step - 1] if now % 30 < 20 else []) + [step, step + 1]
+    for candidate in steps:
+        if last is None or candidate > last:
+            return pyotp.TOTP(secret).at(candidate * 30)
+    return None
+
+
+def recovery_code(app: Flask, email: str) -> str | None:
+    """One of the account's recovery codes. A test that signs the same account in more often
+    than 3 + 10 times in 30 seconds gets new codes for it, made as the account page does."""
+    state = _totp_state(app, email)
+    if state is None:
+        return None
+    codes = KNOWN_RECOVERY_CODES.setdefault(state[0], [])
+    if not codes:
+        from casetrack.auth import second_factors
+        from casetrack.auth.service import user_by_email
+
+        with app.app_context():
+            user = user_by_email(email)
+            codes.extend(second_factors.new_recovery_codes(user))
+            db.session.commit()
+            db.session.remove()
+    return codes.pop()
+
+
+def _form_token(page: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def finish_sign_in(client: FlaskClient, response: Any, email: str) -> Any:
+    """After the right password, show the second factor as a person would: a code from the
+    authenticator app (a recovery code once this 30-second window's codes are all used), or
+    set an app up first if the account has none. Returns the last response (a redirect to
+    where the user was going). Anything else is returned as it is."""
+    location = response.headers.get("Location", "") if response.status_code == 302 else ""
+    if location.endswith("/sign-in/set-up"):
+        import pyotp
+
+        page = client.get("/sign-in/set-up").get_data(as_text=True)
+        secret = re.search(r"data-totp-secret>([A-Z2-7 ]+)<", page)
+        assert secret, "no key on the set-up page"
+        plain = secret.group(1).replace(" ", "")
+        shown = client.post(
+            "/sign-in/set-up",
+            data={"code": pyotp.TOTP(plain).now(), "csrf_token": _form_token(page)},
+        )
+        body = shown.get_data(as_text=True)
+        assert shown.status_code == 200 and "data-recovery-codes" in body, body[:500]
+        KNOWN_RECOVERY_CODES[plain] = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", body)
+        return client.post("/account/recovery-codes/saved", data={"csrf_token": _form_token(body)})
+    if location.endswith("/sign-in/second-factor"):
+        app = client.application
+        page = client.get("/sign-in/second-factor").get_data(as_text=True)
+        code = totp_code(app, email)
+        if code is not None:
+            return client.post(
+                "/sign-in/second-factor", data={"code": code, "csrf_token": _form_token(page)}
+            )
+        spare = recovery_code(app, email)
+        assert spare, f"no unused code left for {email}"
+        return client.post(
+            "/sign-in/recovery-code", data={"code": spare, "csrf_token": _form_token(page)}
+        )
+    return response
+
+
 class AuthActions:
-    """Sign in and out through the real pages, with the CSRF token read from the form."""
+    """Sign in and out through the real pages, with the CSRF token read from the form; the
+    second factor is shown too (finish_sign_in)."""
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
@@ -293,6 +422,10 @@ class AuthActions:
         return match.group(1)
 
     def sign_in(self, email: str, password: str = TEST_PASSWORD) -> Any:
+        return finish_sign_in(self.client, self.sign_in_password(email, password), email)
+
+    def sign_in_password(self, email: str, password: str = TEST_PASSWORD) -> Any:
+        """Only the password step: the browser then waits for the second factor."""
         token = self.csrf_token("/sign-in")
         return self.client.post(
             "/sign-in", data={"email": email, "password": password, "csrf_token": token}
@@ -448,7 +581,35 @@ def advance(
                 rationale="Assessed.",
             )
         elif step == "outcomes":
+            # PSD's severity assessment and a misconduct meeting that finds misconduct come
+            # before a written warning (SPEC §14.1)
+            from casetrack.cases.proceedings_service import (
+                ProceedingsDetails,
+                record_proceedings,
+            )
+
+            service.perform(
+                case,
+                Action.ASSESS_SEVERITY,
+                psd,
+                case.version,
+                severities={inv.id: "misconduct" for inv in case.investigations},
+                rationale="Misconduct: a written warning would be justified if proven.",
+            )
             for inv in case.investigations:
+                record_proceedings(
+                    case,
+                    psd,
+                    case.version,
+                    inv.id,
+                    ProceedingsDetails(
+                        case_to_answer=True,
+                        proceedings="misconduct_meeting",
+                        proceedings_date=today(),
+                        chair="Supt A. Chair",
+                        finding="misconduct",
+                    ),
+                )
                 service.perform(
                     case,
                     Action.RECORD_OUTCOME,
@@ -457,6 +618,7 @@ def advance(
                     investigation_id=inv.id,
                     outcome="written_warning",
                     outcome_date=today(),
+                    rationale="Found at the meeting.",
                 )
         elif step == "psd_accept":
             service.perform(case, Action.PSD_ACCEPT, actor, case.version, investigator_id=psd.id)

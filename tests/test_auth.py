@@ -12,7 +12,7 @@ from casetrack.audit.models import AuditEvent
 from casetrack.auth.models import User, UserSession
 from casetrack.extensions import db
 from casetrack.timeutil import utcnow
-from conftest import TEST_PASSWORD, AuthActions, rule_url
+from conftest import TEST_PASSWORD, AuthActions, finish_sign_in, rule_url
 
 
 def _actions(app) -> AuthActions:
@@ -262,7 +262,7 @@ def test_no_open_redirect_after_sign_in(app, client, make_user, target: str) -> 
         f"/sign-in?next={target}",
         data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token},
     )
-    assert response.headers["Location"] == "/"
+    assert finish_sign_in(client, response, user.email).headers["Location"] == "/"
 
 
 def test_next_is_followed_when_local(app, client, make_user) -> None:
@@ -273,7 +273,7 @@ def test_next_is_followed_when_local(app, client, make_user) -> None:
         "/sign-in?next=/admin/users",
         data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token},
     )
-    assert response.headers["Location"] == "/admin/users"
+    assert finish_sign_in(client, response, user.email).headers["Location"] == "/admin/users"
 
 
 def test_every_post_route_needs_csrf(app, client, auth, make_user, make_department) -> None:
@@ -287,6 +287,8 @@ def test_every_post_route_needs_csrf(app, client, auth, make_user, make_departme
         "case_id": 1,
         "item_id": 1,
         "action": "assess",
+        "link_id": 1,  # the CSRF check refuses before any link or person is looked up
+        "person_id": 1,
     }
     before = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     checked = 0

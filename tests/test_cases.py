@@ -76,7 +76,7 @@ def test_record_validation_keeps_input_and_writes_nothing(
             "The date received must be today or in the past",
         ),
         ({"summary": ""}, "Enter a summary of the concern"),
-        ({"summary": "x" * 5001}, "Field cannot be longer than 5000 characters"),
+        ({"summary": "x" * 5001}, "Summary of the concern must be 5000 characters or fewer"),
         ({"categories": []}, "Choose at least one policy breach category"),
         ({"categories": ["made_up"]}, "is not a valid choice"),
         ({"content_posted": "31/2/2026"}, "is not a real date"),
@@ -130,7 +130,16 @@ def test_whole_journey_through_the_service(app, make_case, make_user) -> None:
     case = make_case("closed")
     assert case.state == "closed" and case.closed_on == today()
     events = [e.action for e in case.events]
-    assert events == ["record", "assess", "refer_to_psd", "psd_accept", "record_outcome", "close"]
+    assert events == [
+        "record",
+        "assess",
+        "refer_to_psd",
+        "psd_accept",
+        "assess_severity",
+        "proceedings",
+        "record_outcome",
+        "close",
+    ]
     assert all(e.actor_name for e in case.events)
     assert verify_chain()[1] is None
 
@@ -158,8 +167,9 @@ def test_close_needs_outcomes_and_iopc_decision(app, make_case, make_user) -> No
         psd,
         case.version,
         investigation_id=inv.id,
-        outcome="final_written_warning",
+        outcome="resigned",  # ends any stage (SPEC §14.1)
         outcome_date=today(),
+        rationale="Resigned during the investigation.",
     )
     with pytest.raises(DomainError, match="IOPC"):
         service.perform(case, Action.CLOSE, psd, case.version)
@@ -193,8 +203,9 @@ def test_outcome_dates_make_sense(app, make_case, make_user) -> None:
                 psd,
                 case.version,
                 investigation_id=inv.id,
-                outcome="nfa",
+                outcome="retired",
                 outcome_date=when,
+                rationale="Retired.",
             )
 
 
@@ -214,7 +225,7 @@ def test_local_resolution_cannot_dismiss(app, make_case) -> None:
 
 def test_standards_manager_cannot_take_psd_actions(app, make_case) -> None:
     case = make_case("referred_to_psd")
-    with pytest.raises(DomainError, match="Only PSD can accept referral"):
+    with pytest.raises(DomainError, match="Only PSD can accept this referral"):
         service.perform(case, Action.PSD_ACCEPT, case.created_by, case.version)
 
 

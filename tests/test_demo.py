@@ -119,9 +119,13 @@ def _check_access(cases: list[Case]) -> None:
     assert can(head, Permission.CASE_VIEW, conflict[0])
     restricted = [c for c in cases if c.restricted]
     assert len(restricted) >= 2 and {c.force.code for c in restricted} == {"WMP"}
-    assert not any(c.id in seen_by_psd for c in restricted)
+    # the demo names Priya Shah on one restricted case (SPEC §12); the others stay hidden
+    named = [c for c in restricted if psd in c.named_users]
+    assert len(named) == 1 and named[0].id in seen_by_psd
+    unnamed = {c.id for c in restricted} - {named[0].id}
+    assert not unnamed & seen_by_psd
     wmp = {c.id for c in cases if c.force.code == "WMP"}
-    assert seen_by_psd == wmp - {conflict[0].id} - {c.id for c in restricted}
+    assert seen_by_psd == wmp - {conflict[0].id} - unnamed
 
 
 def _check_evidence(app: Flask) -> None:
@@ -155,6 +159,19 @@ def _check_evidence(app: Flask) -> None:
     assert f"{len(items)} items verified, no orphaned files" in result.output
 
 
+def _check_casework() -> None:
+    """SPEC §12 on show: shared and PSD-only notes, a corrected note, a corrected detail, a
+    link."""
+    from casetrack.cases.models import CaseCorrection, CaseLink, CaseNote
+
+    notes = list(db.session.scalars(select(CaseNote)))
+    assert {n.psd_only for n in notes} == {True, False}
+    assert any(n.corrects_id for n in notes)
+    (correction,) = db.session.scalars(select(CaseCorrection)).all()
+    assert correction.field == "account_handle" and correction.new_value.endswith("_official")
+    assert len(db.session.scalars(select(CaseLink)).all()) == 1
+
+
 def test_demo_loads_a_realistic_case_set_once(app: Flask) -> None:
     load_demo()
     db.session.commit()
@@ -166,6 +183,7 @@ def test_demo_loads_a_realistic_case_set_once(app: Flask) -> None:
     _check_deadlines(cases)
     _check_access(cases)
     _check_evidence(app)
+    _check_casework()
     assert verify_chain() == (_counts()["AuditEvent"], None)
 
     before = _counts()

@@ -166,11 +166,11 @@ def test_header() -> None:
         "header, column colour: unknown column — the columns are reference, force, department, "
         "received_date, source, account_type, platform, categories, summary, subject_number, "
         "subject_name, subject_role, subject_rank, severity, referred_to_psd, outcome, "
-        "outcome_date",
+        "outcome_date, proceedings, finding, appeal",
         "header, column (column 5): unknown column — the columns are reference, force, "
         "department, received_date, source, account_type, platform, categories, summary, "
         "subject_number, subject_name, subject_role, subject_rank, severity, referred_to_psd, "
-        "outcome, outcome_date",
+        "outcome, outcome_date, proceedings, finding, appeal",
         "header, column force: appears more than once",
         "header, column received_date: required column is missing",
         "header, column subject_role: required column is missing",
@@ -279,3 +279,41 @@ def test_long_bad_values_are_quoted_shortened() -> None:
     ]
     assert check_header(["colour"])[0].line == 0
     assert [p.line for p in check_header(["force", "force"])] == [0, 0, 0, 0]
+
+
+def test_proceedings_finding_and_appeal_as_codes_or_labels() -> None:
+    """SPEC §14.3: the optional columns take codes or labels, in any letter case."""
+    rows = checker()
+    row = rows.check(
+        8,
+        {
+            **GOOD,
+            "proceedings": "Misconduct meeting",
+            "finding": "MISCONDUCT",
+            "appeal": "dismissed",
+        },
+    )
+    assert rows.problems == []
+    assert (row.proceedings, row.finding, row.appeal) == (
+        "misconduct_meeting",
+        "misconduct",
+        "dismissed",
+    )
+    assert rows.check(9, GOOD).proceedings is None  # absent: not recorded
+
+
+def test_a_finding_without_proceedings_and_an_appeal_without_an_outcome() -> None:
+    rows = checker()
+    rows.check(
+        10,
+        {**GOOD, "proceedings": "none", "finding": "misconduct", "outcome": "", "outcome_date": "",
+         "appeal": "lodged"},
+    )  # fmt: skip
+    assert rows.problems == [
+        Problem(10, "finding", "is made at a meeting or hearing: proceedings are none"),
+        Problem(10, "appeal", "is against an outcome: the row has none"),
+    ]
+
+
+def test_the_new_columns_are_known() -> None:
+    assert check_header([*GOOD, "proceedings", "finding", "appeal"]) == []

@@ -62,12 +62,16 @@ SPEC_PERMISSIONS = {
     "standards_manager": {
         "signed_in", "case_view", "case_create", "case_assess", "evidence_view",
         "evidence_add", "report_view",
+        # §12: corrections before referral, shared notes, linked cases
+        "case_correct", "note_add", "case_link",
     },
     "psd": {
         "signed_in", "case_view", "case_psd", "evidence_view", "evidence_add", "report_view",
+        "case_correct", "note_add", "notes_psd", "case_link",
     },
     "psd_head": {
         "signed_in", "case_view", "case_psd", "evidence_view", "evidence_add", "report_view",
+        "case_correct", "note_add", "notes_psd", "case_link",
         "audit_read", "restricted_cases", "retention_decide", "import_cases", "access_approve",
     },
     "leadership": {"signed_in", "report_view"},

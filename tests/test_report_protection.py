@@ -73,7 +73,7 @@ def test_leadership_one_day_report_describes_no_case(app, one_case, make_user) -
     cells = [cell for row in rows for cell in row]
     assert "1" not in cells  # every count of 1 is hidden
     page = client.get(f"/reports?{ONE_DAY}").get_data(as_text=True)
-    assert "Publication (1 to 4 shown as *)" in page
+    assert "Publication ([c]: not published to protect confidentiality)" in page
     assert "always the publication version" in page
     assert 'name="publication"' not in page  # nothing to choose
     pdf = client.get(f"/reports/outcomes.pdf?{ONE_DAY}")

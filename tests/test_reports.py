@@ -183,6 +183,28 @@ def test_every_vocabulary_code_is_present(dataset) -> None:
         "by_platform",
         "by_force",
         "by_year",
+        # SPEC §14.3, added to §6.1
+        "by_proceedings",
+        "by_finding",
+        "timeliness",
+    ]
+    assert list(data["by_proceedings"]) == [
+        "none",
+        "misconduct_meeting",
+        "misconduct_hearing",
+        "accelerated_hearing",
+        "not_recorded",
+    ]
+    assert list(data["by_finding"]) == [
+        "misconduct",
+        "gross_misconduct",
+        "not_proven",
+        "not_applicable",
+        "not_recorded",
+    ]
+    assert list(data["timeliness"]) == [
+        "median_days_to_finalise",
+        "median_days_to_finalise_excluding_suspension",
     ]
     assert data["period"] == {"from": "2013-04-01", "to": "2014-03-31", "year_basis": "financial"}
     assert data["forces"] == ["WARKS", "WMERC"]
@@ -205,7 +227,10 @@ def test_years_across_a_range(dataset) -> None:
 def test_publication_mode_suppresses_one_to_four(dataset) -> None:
     data = formats.contract(outcome_figures(financial_year(2013), dataset), True)
     assert data["suppressed"] is True
-    assert data["total_investigations"] == 5 and data["total_cases"] == "*"
+    # Secondary suppression (issue 17): the four outcome groups are each at least 1 and the
+    # finalised at most 5 − 1 (one open), so the total 5 would pin every group at 1: hidden.
+    assert data["total_investigations"] == "*" and data["total_cases"] == "*"
+    assert data["by_year"] == {"2013/14": "*"}  # the same figure as the total
     assert data["by_outcome"]["nfa"] == "*" and data["by_outcome"]["management_action"] == 0
     assert data["by_force"] == {"WARKS": "*", "WMERC": "*"}
 
@@ -220,12 +245,13 @@ def test_headlines(dataset) -> None:
         "One investigation is still open.",
     ]
     hidden = headlines(outcome_figures(financial_year(2013), dataset), True)
-    # Publication: nothing from 1 to 4 as a number, and nothing that subtraction would reveal
+    # Publication: only figures the release shows — never "fewer than five", which would tell
+    # a reader which hidden figures are the small ones
     assert hidden == [
-        "There were 5 investigations into fewer than five cases received from 1 April 2013 to "
-        "31 March 2014.",
-        "Fewer than five investigations have been finalised, so their outcomes are not given.",
-        "Fewer than five investigations are still open.",
+        "The number of investigations into concerns received from 1 April 2013 to 31 March "
+        "2014 is not published, to protect the people involved.",
+        "The number of finalised investigations and their outcomes are not published.",
+        "The number of investigations still open is not published.",
     ]
 
 
@@ -237,9 +263,9 @@ def test_headline_fractions_and_complements() -> None:
     figures = OutcomeFigures(
         period=financial_year(2020),
         forces=["X"],
-        total_investigations=80,
+        total_investigations=78,
         total_cases=75,
-        open_investigations=2,
+        open_investigations=0,
         by_outcome=by_outcome,
         by_outcome_group=outcome_groups(by_outcome),
     )
@@ -252,10 +278,11 @@ def test_headline_fractions_and_complements() -> None:
     )
     figures.by_outcome["nfa"] = 3
     figures.by_outcome_group = outcome_groups(figures.by_outcome)
+    figures.total_investigations = 69
     hidden = headlines(figures, True)
     assert hidden[1] == (
-        "Of the 69 finalised investigations, all but fewer than five resulted "
-        "in action of some form."
+        "Of the 69 finalised investigations, the numbers that resulted in action of some form "
+        "and in no further action or no case to answer are not published."
     )
     assert not any("66" in s for s in hidden)  # 69 - 66 would give the hidden 3 away
 
@@ -402,14 +429,14 @@ def _chart_parts(svg: str) -> tuple[ElementTree.Element, list[str]]:
     root = ElementTree.fromstring(svg)  # noqa: S314 - our own markup, not user input
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     tags = {element.tag.removeprefix(SVG) for element in root.iter()}
-    assert tags <= {"svg", "title", "desc", "g", "text", "rect", "line"}, tags
+    assert tags <= {"svg", "title", "g", "text", "rect", "line"}, tags
     for element in root.iter():
         for name, value in element.attrib.items():
             assert "href" not in name, (element.tag, name)
             assert "url(" not in value and "//" not in value.replace(SVG[1:-1], ""), value
-    title_id, desc_id = root.get("aria-labelledby", "").split()
+    # one accessible name carrying the figures: WeasyPrint makes the title the PDF's /Alt
+    (title_id,) = root.get("aria-labelledby", "").split()
     assert root.find(f"{SVG}title").get("id") == title_id
-    assert root.find(f"{SVG}desc").get("id") == desc_id
     return root, [element.text or "" for element in root.iter(f"{SVG}text")]
 
 
@@ -427,13 +454,13 @@ def test_charts_are_svg_with_the_figures_as_text(dataset) -> None:
         ("by_category", {c: n for c, n in figures.by_category.items() if n}),
     ):
         root, texts = _chart_parts(drawn[key])
-        ids += [root.find(f"{SVG}title").get("id"), root.find(f"{SVG}desc").get("id")]
+        ids += [root.find(f"{SVG}title").get("id")]
         values = [text for text in texts if text.isdigit()]
         assert sorted(map(int, values)) == sorted(counts.values()), key
         bars = list(root.iter(f"{SVG}rect"))
         assert len(bars) == sum(1 for n in counts.values() if n)
         assert {bar.get("fill") for bar in bars} <= {BRAND}
-        description = root.find(f"{SVG}desc").text or ""
+        description = root.find(f"{SVG}title").text or ""
         for value in counts.values():
             assert f": {value}" in description
     assert len(ids) == len(set(ids))  # unique in the document
@@ -450,11 +477,11 @@ def test_charts_in_publication_mode_hide_one_to_four(dataset) -> None:
     root, texts = _chart_parts(charts(figures, suppressed=True)["outcome_groups"])
     counts = figures.by_outcome_group
     assert counts == {"no_action": 1, "learning": 1, "warning": 1, "left_service": 1}
-    assert texts.count("*") == 4 and not [text for text in texts if text.isdigit()]
-    assert "* a number from 1 to 4, not shown" in texts
-    description = root.find(f"{SVG}desc").text or ""
-    assert description.count(": a number from 1 to 4, not shown") == 4
-    assert not re.search(r"\d", description.replace("from 1 to 4", ""))
+    assert texts.count("[c]") == 4 and not [text for text in texts if text.isdigit()]
+    assert "[c] not published: a number from 1 to 4, or one that would reveal one" in texts
+    description = root.find(f"{SVG}title").text or ""
+    assert description.count(": not published") == 4
+    assert not re.search(r"\d", description)
     assert not list(root.iter(f"{SVG}rect"))  # every group here is 0 or hidden
 
 
@@ -466,7 +493,6 @@ def test_chart_text_is_real_text_in_the_pdf(app) -> None:
         ["Written warning, final written warning or reduction in rank", "A & <b>"],
         [48475, 7],
         "A <chart> & its title",
-        suppressed=False,
     )
     pdf, fetcher = render_pdf(f"<p>x</p>{chart}", app.static_folder)
     text = " ".join(" ".join(_pdf_text(pdf)).split())

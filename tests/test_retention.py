@@ -25,12 +25,21 @@ def _old_closed_case(make_case, make_evidence, make_user):
 
     service.perform(
         case,
+        Action.ASSESS_SEVERITY,
+        psd,
+        case.version,
+        severities={case.investigations[0].id: "no_misconduct"},
+        rationale="No misconduct.",
+    )
+    service.perform(
+        case,
         Action.RECORD_OUTCOME,
         psd,
         case.version,
         investigation_id=case.investigations[0].id,
         outcome="nfa",
         outcome_date=today(),
+        rationale="No misconduct, no further action.",
     )
     service.perform(case, Action.CLOSE, psd, case.version)
     case.received_date = date(2015, 1, 5)
@@ -281,3 +290,29 @@ def test_deleting_one_case_leaves_every_other_cases_evidence(
         select(AuditEvent).where(AuditEvent.action == "case_deleted_under_retention")
     )
     assert json.loads(tombstone.details)["closed"] is None
+
+
+def test_deletion_takes_the_casework_rows_with_it(app, make_case, make_evidence, make_user) -> None:
+    """Corrections, notes (with a correction of a note) and links of a deleted case go too; the
+    linked case stays."""
+    from casetrack.cases import casework
+    from casetrack.cases.models import CaseCorrection, CaseLink, CaseNote
+    from casetrack.retention.service import delete_case
+
+    case, _item = _old_closed_case(make_case, make_evidence, make_user)
+    other = make_case("closed")
+    head = make_user("psd_head", forces=[case.force])
+    first = casework.add_note(case, head, "First")
+    casework.add_note(case, head, "First, corrected", corrects=str(first.id))
+    casework.link_cases(case, head, other.reference, "same_account", "Same handle")
+    db.session.add(
+        CaseCorrection(
+            case=case, actor_name="x", field="summary", old_value="a", new_value="b", reason="r"
+        )
+    )
+    db.session.commit()
+    delete_case(case, head, "Past six years", case.reference)
+    db.session.commit()
+    for model in (CaseCorrection, CaseNote, CaseLink):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+    assert db.session.get(Case, other.id) is not None

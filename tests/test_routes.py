@@ -64,7 +64,11 @@ def sample_values(
         "case_id": case.id,
         "action": "refer_to_psd",
         "fmt": "json",
+        "list_format": "ods",
         "item_id": make_evidence(case).id,
+        "person_id": case.investigations[0].person_id,
+        "link_id": 1,
+        "investigation_id": case.investigations[0].id,
     }
 
 

@@ -11,14 +11,34 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
+from casetrack.auth import service as accounts
 from casetrack.auth.forms import confirm_password_field, new_password_field
 from casetrack.auth.permissions import CASE_ROLES, ROLE_LABELS
+from casetrack.errors import DomainError
+from casetrack.forms import Length
 
 
 def _role_choices() -> list[tuple[str, str]]:
     return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class AccountEmail(FlaskForm):
+    """Declared before UserDetailsForm so that the email box, first on the page, is also first
+    in the error summary (WTForms orders fields by when they were made)."""
+
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter an email address"), Length(max=254)],
+    )
+
+    def validate_email(self, field: StringField) -> None:
+        try:
+            accounts.clean_email(field.data)
+        except DomainError as error:  # the service's rule, shown with the form's own problems
+            raise ValidationError(error.message) from None
 
 
 class UserDetailsForm(FlaskForm):
@@ -57,12 +77,7 @@ class UserDetailsForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class NewUserForm(UserDetailsForm):
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter an email address"), Length(max=254)],
-    )
+class NewUserForm(UserDetailsForm, AccountEmail):
     new_password = new_password_field("Temporary password")
     confirm_password = confirm_password_field()
     submit = SubmitField("Create user", widget=GovSubmitInput())
@@ -112,7 +127,10 @@ class NameForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     force = SelectField(
-        "Force", widget=GovSelect(), coerce=int, validators=[InputRequired("Choose the force")]
+        "Force",
+        widget=GovSelect(),
+        coerce=lambda value: int(value) if value not in ("", None) else None,
+        validators=[InputRequired("Choose the force")],
     )
     code = StringField(
         "Code",

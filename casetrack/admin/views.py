@@ -22,7 +22,7 @@ from casetrack.auth import service as accounts
 from casetrack.auth.access import require
 from casetrack.auth.models import AccessRequest, User
 from casetrack.auth.permissions import Permission
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db
 from casetrack.org import service as org
 from casetrack.org.models import Department, Force
@@ -38,8 +38,7 @@ def _get(model: type, object_id: int) -> object:
 
 
 def _show_error(form: FlaskForm, error: DomainError, default_field: str) -> None:
-    field = getattr(form, error.field or "", None) or getattr(form, default_field)
-    field.errors = [*field.errors, error.message]
+    show_on_form(form, error, default_field)
 
 
 def _placement_choices(form: UserDetailsForm) -> None:
@@ -237,6 +236,29 @@ def user_reactivate(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
+@bp.route("/users/<int:user_id>/second-factor-reset", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def user_second_factor_reset(user_id: int) -> ResponseReturnValue:
+    """Ask for the account's second factors to be removed; a head of PSD approves."""
+    user: User = _get(User, user_id)  # type: ignore[assignment]
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        req = approvals.request_second_factor_reset(user, by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            f"Second-factor reset requested. It takes effect when a head of PSD of "
+            f"{', '.join(f.code for f in req.scope)} approves it; {user.name} then sets up a "
+            "new one at their next sign-in.",
+            "success",
+        )
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 @require(Permission.MANAGE_USERS)
 def user_reset_password(user_id: int) -> ResponseReturnValue:
@@ -335,7 +357,10 @@ def force_detail(force_id: int) -> ResponseReturnValue:
 def departments() -> ResponseReturnValue:
     form = DepartmentForm()
     all_forces = db.session.scalars(select(Force).order_by(Force.code)).all()
-    form.force.choices = [(force.id, f"{force.name} ({force.code})") for force in all_forces]
+    # a required select starts with an empty choice (HTML: a placeholder label option)
+    form.force.choices = [("", "Choose the force")] + [
+        (force.id, f"{force.name} ({force.code})") for force in all_forces
+    ]
     if form.validate_on_submit():
         force: Force = _get(Force, form.force.data)  # type: ignore[assignment]
         try:

@@ -10,9 +10,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
 )
 from wtforms import HiddenField, PasswordField, RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from casetrack.approvals.service import REASON_MAX
+from casetrack.forms import Length
 
 
 class DecisionForm(FlaskForm):

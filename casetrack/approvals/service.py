@@ -32,17 +32,19 @@ from typing import Any
 from sqlalchemy import select
 
 from casetrack.audit.service import record
+from casetrack.auth import second_factors
 from casetrack.auth import service as accounts
 from casetrack.auth.models import AccessRequest, User
 from casetrack.auth.passwords import hash_password
 from casetrack.auth.permissions import CASE_ROLES, NO_ROLE, Role
 from casetrack.auth.sessions import revoke_all
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, Problems
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.timeutil import utcnow
 
 ACCESS, PASSWORD, REACTIVATION = "access", "password", "reactivation"
+SECOND_FACTOR = "second_factor"  # remove the account's second factors (SPEC §16)
 PENDING, APPROVED, REFUSED, WITHDRAWN = "pending", "approved", "refused", "withdrawn"
 REASON_MAX = 500
 
@@ -205,35 +207,47 @@ def create_account(
     """An administrator creates an account. Without a case role it is ready at once; with
     one, it has no role and an unusable password until a head of PSD approves."""
     role_ = accounts._role(role)
+    problems = Problems()
+    if role_ not in CASE_ROLES and not password:
+        problems.add("Enter a temporary password", "new_password")
+    if role_ in CASE_ROLES and password:
+        problems.add(
+            f"Leave the temporary password blank: for a {role_.label} account, the head of PSD "
+            "who approves it chooses the temporary password",
+            "new_password",
+        )
+    checked = problems.check(
+        accounts.check_new_account,
+        email=email,
+        name=name,
+        role=role_.value,
+        forces=forces,
+        departments=departments,
+        staff_number=staff_number,
+        password=password if role_ not in CASE_ROLES and password else None,
+    )
+    # the form's password box is new_password
+    problems.found = [("new_password" if f == "password" else f, m) for f, m in problems.found]
+    problems.raise_any()
+    assert checked is not None
+    email, name, _, staff_number = checked
     if role_ not in CASE_ROLES:
-        if not password:
-            raise DomainError("Enter a temporary password", "new_password")
         user = accounts.create_user(
             email=email,
             name=name,
             role=role_.value,
-            password=password,
+            password=password or "",
             forces=forces,
             departments=departments,
             staff_number=staff_number,
         )
         return user, None
-    email, name = accounts.clean_email(email), accounts._clean_name(name)
-    if accounts.user_by_email(email) is not None:
-        raise DomainError(f"There is already an account for {email}", "email")
-    accounts._check_placement(role_, forces, departments)
-    if password:
-        raise DomainError(
-            f"Leave the temporary password blank: for a {role_.label} account, the head of PSD "
-            "who approves it chooses the temporary password",
-            "new_password",
-        )
     user = User(
         email=email,
         name=name,
         role=NO_ROLE,
         password_hash=hash_password(secrets.token_urlsafe(32)),  # nobody knows it
-        staff_number=accounts._clean_staff_number(staff_number),
+        staff_number=staff_number,
         active=True,
         must_change_password=True,
         forces=[],
@@ -389,6 +403,28 @@ def request_password_reset(user: User, *, by: User) -> AccessRequest:
     return req
 
 
+def request_second_factor_reset(user: User, *, by: User) -> AccessRequest:
+    """An account that lost its second factor and its recovery codes: an administrator asks,
+    and a head of PSD of the account's forces approves (two people, SPEC §9.1 and §16). Until
+    then nothing changes; once approved the account sets up a new factor at its next
+    sign-in. Every account, whatever its role: a second factor guards them all."""
+    if by.id == user.id:
+        raise DomainError("You cannot ask for a reset of your own second factor")
+    if not user.forces:
+        raise DomainError(
+            f"{user.name} has no force, so no head of PSD can approve a reset: give the "
+            "account a force first"
+        )
+    previous = pending_of(user, SECOND_FACTOR)
+    if previous is not None:
+        _withdraw(previous, "replaced by a newer request")
+    req = AccessRequest(kind=SECOND_FACTOR, user=user, status=PENDING, requested_by_id=by.id)
+    db.session.add(req)
+    db.session.flush()
+    _audit("second_factor_reset_requested", req)
+    return req
+
+
 def reactivate(user: User, *, by: User) -> AccessRequest | None:
     """A deactivated account signs in again: at once without a case role (the account sees
     no case content); with one, when a head of PSD of its forces approves."""
@@ -473,6 +509,11 @@ def approve(req: AccessRequest, *, by: User, password: str | None = None) -> Non
         req.status, req.decided_by_id, req.decided_at = APPROVED, by.id, utcnow()
         _audit("reactivation_approved", req, requested_by=requester, role=user.role)
         return
+    if req.kind == SECOND_FACTOR:
+        removed = second_factors.remove_all(user)  # and signs the account out everywhere
+        req.status, req.decided_by_id, req.decided_at = APPROVED, by.id, utcnow()
+        _audit("second_factor_reset_approved", req, requested_by=requester, removed=removed)
+        return
     if req.kind == PASSWORD:
         accounts.reset_password(user, password or "")
         req.status, req.decided_by_id, req.decided_at = APPROVED, by.id, utcnow()
@@ -514,9 +555,11 @@ def refuse(req: AccessRequest, *, by: User, reason: str) -> None:
         raise DomainError(f"Reason must be {REASON_MAX} characters or fewer", "reason")
     req.status, req.decided_by_id, req.decided_at, req.reason = REFUSED, by.id, utcnow(), reason
     _audit(
-        {PASSWORD: "password_reset_refused", REACTIVATION: "reactivation_refused"}.get(
-            req.kind, "access_refused"
-        ),
+        {
+            PASSWORD: "password_reset_refused",
+            REACTIVATION: "reactivation_refused",
+            SECOND_FACTOR: "second_factor_reset_refused",
+        }.get(req.kind, "access_refused"),
         req,
         requested_by=req.requested_by.email,
         reason=reason,

@@ -11,7 +11,8 @@ from casetrack.approvals.forms import DecisionForm
 from casetrack.auth.access import require
 from casetrack.auth.models import AccessRequest, User
 from casetrack.auth.permissions import Permission
-from casetrack.errors import DomainError
+from casetrack.auth.signin import require_recent_second_factor
+from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
@@ -36,6 +37,7 @@ def _current_request(user: User) -> AccessRequest | None:
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @require(Permission.ACCESS_APPROVE)
+@require_recent_second_factor  # step-up (SPEC §16)
 def decide(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     req = _current_request(user) if user is not None else None
@@ -57,8 +59,7 @@ def decide(user_id: int) -> ResponseReturnValue:
                     approvals.refuse(req, by=current_user, reason=form.reason.data)
             except DomainError as error:
                 db.session.rollback()
-                field = getattr(form, error.field or "", None) or form.decision
-                field.errors = [*field.errors, error.message]
+                show_on_form(form, error, "decision")
             else:
                 db.session.commit()
                 flash(

@@ -13,6 +13,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from casetrack.auth.permissions import Permission, can
+from casetrack.auth.sessions import current_session
 
 PUBLIC = "public"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,9 +53,20 @@ def enforce_route_permission() -> Any:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if not can(current_user, permission):
         abort(403)
-    if current_user.must_change_password and request.endpoint not in _ALLOWED_BEFORE_CHANGE:
+    if (
+        current_user.must_change_password
+        and request.endpoint not in _ALLOWED_BEFORE_CHANGE
+        and not _signed_in_at_provider()
+    ):
         return redirect(url_for("auth.change_password"))
     return None
 
 
-_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.sign_out"}
+def _signed_in_at_provider() -> bool:
+    """A browser signed in through the force's provider never used the temporary password,
+    so it is not made to change it first (local sign-in still is)."""
+    row = current_session()
+    return row is not None and row.method == "oidc"
+
+
+_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.sign_out", "mfa.recovery_codes_saved"}

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import current_app
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+from wtforms import HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, ValidationError
 
 from casetrack.auth.passwords import password_problem
+from casetrack.forms import Length
 
 
 class SignInForm(FlaskForm):
@@ -69,3 +70,47 @@ class ChangePasswordForm(FlaskForm):
     new_password = new_password_field()
     confirm_password = confirm_password_field()
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class CodeForm(FlaskForm):
+    """A six-digit code from an authenticator app."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the 6-digit code from your authenticator app"),
+            Length(max=20),
+        ],
+        description="The 6-digit code the app shows for CaseTrack now.",
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(
+        "Recovery code",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter one of your recovery codes"), Length(max=40)],
+        description="One of the codes you saved when you set up your second factor, for "
+        "example abcd-efgh-jkmn-pqrs. Each code works once.",
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class PasskeyForm(FlaskForm):
+    """Carries the browser's WebAuthn answer (filled in by static/js/passkeys.js)."""
+
+    credential = HiddenField()
+    label = StringField(
+        "Name this passkey",
+        widget=GovTextInput(),
+        validators=[Length(max=60, message="Name must be 60 characters or fewer")],
+        description="So you can tell your passkeys apart, for example Work laptop.",
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button with a CSRF token."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())

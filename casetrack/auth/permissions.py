@@ -49,10 +49,21 @@ class Permission(StrEnum):
     RETENTION_DECIDE = "retention_decide"
     IMPORT_CASES = "import_cases"
     ACCESS_APPROVE = "access_approve"  # decide access requests for one's forces (SPEC §9.1)
+    CASE_CORRECT = "case_correct"  # correct a case's details while it is open and with you (§12)
+    NOTE_ADD = "note_add"  # write in a case's decision log (§12)
+    NOTES_PSD = "notes_psd"  # read and write the log's PSD-only notes (§12)
+    CASE_LINK = "case_link"  # link two cases one can see, or remove a link (§12)
 
 
-_CASE_WORK = {Permission.CASE_VIEW, Permission.EVIDENCE_VIEW, Permission.REPORT_VIEW}
-_PSD = _CASE_WORK | {Permission.CASE_PSD, Permission.EVIDENCE_ADD}
+_CASE_WORK = {
+    Permission.CASE_VIEW,
+    Permission.EVIDENCE_VIEW,
+    Permission.REPORT_VIEW,
+    Permission.CASE_CORRECT,
+    Permission.NOTE_ADD,
+    Permission.CASE_LINK,
+}
+_PSD = _CASE_WORK | {Permission.CASE_PSD, Permission.EVIDENCE_ADD, Permission.NOTES_PSD}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STANDARDS_MANAGER: frozenset(

@@ -13,7 +13,7 @@ from casetrack.auth.models import User
 from casetrack.auth.passwords import hash_password, password_problem, verify_password
 from casetrack.auth.permissions import Role
 from casetrack.auth.sessions import revoke_all
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, Problems
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.org.numbers import normal_staff_number
@@ -93,6 +93,34 @@ def _role(role: str) -> Role:
         raise DomainError(f"Unknown role {role!r}: use one of {allowed}", "role") from None
 
 
+def check_new_account(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    forces: Sequence[Force],
+    departments: Sequence[Department],
+    staff_number: str | None,
+    password: str | None = None,
+) -> tuple[str, str, Role, str | None]:
+    """A new account's details, cleaned, or a DomainError naming every problem at once (the
+    form shows them together). The password is checked when given."""
+    problems = Problems()
+    clean = problems.check(clean_email, email)
+    if clean is not None and user_by_email(clean) is not None:
+        problems.add(f"There is already an account for {clean}", "email")
+    name_ = problems.check(_clean_name, name)
+    role_ = problems.check(_role, role)
+    if role_ is not None:
+        problems.check(_check_placement, role_, forces, departments)
+    number = problems.check(_clean_staff_number, staff_number)
+    if password is not None:
+        problems.check(check_password, password, email=clean or email, name=name_ or name)
+    problems.raise_any()
+    assert clean is not None and name_ is not None and role_ is not None
+    return clean, name_, role_, number
+
+
 def create_user(
     *,
     email: str,
@@ -104,17 +132,21 @@ def create_user(
     staff_number: str | None = None,
     must_change_password: bool = True,
 ) -> User:
-    email, name, role_ = clean_email(email), _clean_name(name), _role(role)
-    if user_by_email(email) is not None:
-        raise DomainError(f"There is already an account for {email}", "email")
-    check_password(password, email=email, name=name)
-    _check_placement(role_, forces, departments)
+    email, name, role_, staff_number = check_new_account(
+        email=email,
+        name=name,
+        role=role,
+        forces=forces,
+        departments=departments,
+        staff_number=staff_number,
+        password=password,
+    )
     user = User(
         email=email,
         name=name,
         role=role_.value,
         password_hash=hash_password(password),
-        staff_number=_clean_staff_number(staff_number),
+        staff_number=staff_number,
         active=True,
         must_change_password=must_change_password,
         forces=list(forces),

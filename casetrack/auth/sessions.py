@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
 
@@ -27,11 +27,22 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def start_session(user: User) -> None:
-    """Sign the user in on a brand-new session (no fixation: old cookie contents dropped)."""
+def start_session(
+    user: User, *, method: str | None = None, second_factor_at: datetime | None = None
+) -> None:
+    """Sign the user in on a brand-new session (no fixation: old cookie contents dropped).
+    `method` and `second_factor_at` say how, and when the second factor was last shown."""
     session.clear()
+    g.pop("csrf_token", None)  # a page rendered after this gets a token of the new session
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token_hash=_digest(token), user_id=user.id))
+    db.session.add(
+        UserSession(
+            token_hash=_digest(token),
+            user_id=user.id,
+            method=method,
+            second_factor_at=second_factor_at,
+        )
+    )
     session[SESSION_KEY] = token
     # A browser-session cookie (no Expires): the server alone ends sessions (idle and absolute
     # timeouts, in load_user), and closing the browser drops the cookie.
@@ -45,6 +56,14 @@ def end_session() -> None:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
     logout_user()
     session.clear()
+
+
+def current_session() -> UserSession | None:
+    """This browser's session row (for a signed-in request)."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    return db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
 
 
 def revoke_all(user: User) -> None:

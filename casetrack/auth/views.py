@@ -18,13 +18,15 @@ from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
 from casetrack.audit.service import record
+from casetrack.auth import oidc, signin
 from casetrack.auth.access import public, require
 from casetrack.auth.forms import ChangePasswordForm, SignInForm
 from casetrack.auth.passwords import hash_password, needs_rehash, verify_password
 from casetrack.auth.permissions import Permission
+from casetrack.auth.second_factors import has_second_factor
 from casetrack.auth.service import change_own_password, normalise_email, user_by_email
-from casetrack.auth.sessions import EXPIRED_KEY, end_session, start_session
-from casetrack.errors import DomainError
+from casetrack.auth.sessions import EXPIRED_KEY, current_session, end_session, start_session
+from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -78,7 +80,7 @@ def _failed(response: object) -> bool:
     return getattr(response, "status_code", 200) != 302
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """A local path only. Browsers drop tabs and newlines from URLs, so "/\t/evil.example"
     would become "//evil.example": any control character or space refuses the target."""
     if not target or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in target):
@@ -117,15 +119,12 @@ def sign_in() -> ResponseReturnValue:
             if user.active:
                 if needs_rehash(user.password_hash):
                     user.password_hash = hash_password(form.password.data)
-                start_session(user)
-                record(
-                    "sign_in", object_type="user", object_id=user.id, actor=(user.id, user.email)
-                )
-                db.session.commit()
-                if user.must_change_password:
-                    flash("Choose a new password before you continue.", "info")
-                    return redirect(url_for("auth.change_password"))
-                return redirect(_safe_next(request.args.get("next")))
+                    db.session.commit()
+                # not signed in yet: the second factor next (set one up if there is none)
+                signin.begin(user, safe_next(request.args.get("next")))
+                if has_second_factor(user):
+                    return redirect(url_for("mfa.verify"))
+                return redirect(url_for("mfa.setup"))
         reason = (
             "unknown account"
             if user is None
@@ -145,6 +144,7 @@ def sign_in() -> ResponseReturnValue:
         form=form,
         problem=problem,
         expired=session.pop(EXPIRED_KEY, False),
+        oidc_name=oidc.provider_name() if oidc.configured() else None,
     )
 
 
@@ -177,9 +177,15 @@ def throttled_sign_in(error: TooManyRequests) -> ResponseReturnValue:
 @require(Permission.SIGNED_IN)
 def sign_out() -> ResponseReturnValue:
     record("sign_out", object_type="user", object_id=current_user.id)
+    method = signin.current_method()
     end_session()
     db.session.commit()
     flash("You have signed out.", "success")
+    if method == "oidc" and oidc.configured():
+        # RP-initiated sign-out: end the provider's session too, if it offers that
+        at_provider = oidc.logout_url(url_for("auth.sign_in", _external=True))
+        if at_provider:
+            return redirect(at_provider)
     return redirect(url_for("auth.sign_in"))
 
 
@@ -198,10 +204,12 @@ def change_password() -> ResponseReturnValue:
     form.account_email, form.account_name = current_user.email, current_user.name
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        row = current_session()
+        method, factor_at = (row.method, row.second_factor_at) if row else (None, None)
         try:
             change_own_password(user, form.current_password.data, form.new_password.data)
         except DomainError as error:
-            getattr(form, error.field or "new_password").errors.append(error.message)
+            show_on_form(form, error, "new_password")
             # The service refuses before it changes anything: the audit entry is all we commit.
             wrong = error.field == "current_password"
             setattr(g, GUESSED_WRONG, wrong)  # a wrong guess counts against the account
@@ -213,7 +221,9 @@ def change_password() -> ResponseReturnValue:
             )
             db.session.commit()
         else:
-            start_session(user)  # a fresh session here; every other browser is signed out
+            # a fresh session here, as strongly signed in as this one; every other browser
+            # is signed out
+            start_session(user, method=method, second_factor_at=factor_at)
             db.session.commit()
             flash("Your password has been changed. Other browsers have been signed out.", "success")
             return redirect(url_for("main.home"))

@@ -40,6 +40,17 @@ from casetrack.cases.workflow import State
 from casetrack.org.numbers import normal_staff_number
 
 VIEW_PERMISSIONS = frozenset({Permission.CASE_VIEW, Permission.EVIDENCE_VIEW})
+# Allowed in any state to whoever may see the case (and holds the permission): the decision log
+# and links are kept after closing too (an appeal, a pack handed to the IOPC); the head of PSD
+# restricts or unrestricts whenever it matters.
+ANY_STATE_PERMISSIONS = frozenset(
+    {
+        Permission.NOTE_ADD,
+        Permission.NOTES_PSD,
+        Permission.CASE_LINK,
+        Permission.RESTRICTED_CASES,
+    }
+)
 
 # Whose turn it is: the states in which each side acts on a case.
 SM_STATES = frozenset({State.LOGGED, State.ASSESSED, State.LOCAL_RESOLUTION})
@@ -50,6 +61,13 @@ EVIDENCE_STATES = {
     Role.PSD_HEAD: PSD_STATES - {State.CLOSED},
 }
 CASE_STATES = {Role.STANDARDS_MANAGER: SM_STATES, Role.PSD: PSD_STATES, Role.PSD_HEAD: PSD_STATES}
+# Corrections (SPEC §12): while the case is open — by the Standards Manager before referral (and
+# during local resolution), by PSD after.
+CORRECT_STATES = {
+    Role.STANDARDS_MANAGER: SM_STATES,
+    Role.PSD: PSD_STATES - {State.CLOSED},
+    Role.PSD_HEAD: PSD_STATES - {State.CLOSED},
+}
 
 
 def _own_number(user: Any) -> str | None:
@@ -89,9 +107,11 @@ def case_rule(user: Any, permission: Permission, case: Case) -> bool:
     """Object-level rule for every case and evidence permission: view versus act."""
     if is_subject(user, case) or not _restricted_allows(user, case) or not _in_scope(user, case):
         return False
-    if permission in VIEW_PERMISSIONS:
+    if permission in VIEW_PERMISSIONS or permission in ANY_STATE_PERMISSIONS:
         return True
     state = State(case.state)
+    if permission is Permission.CASE_CORRECT:
+        return state in CORRECT_STATES.get(Role(user.role), frozenset())
     if permission is Permission.EVIDENCE_ADD:
         return state in EVIDENCE_STATES.get(Role(user.role), frozenset())
     if permission is Permission.RETENTION_DECIDE:
@@ -146,18 +166,29 @@ def visible_people(user: Any) -> ColumnElement[bool]:
     A Standards Manager: their own departments' records only, so the picker cannot tell them
     who has been a subject elsewhere in the force (finding 7; a record outside them is used
     only through its staff number and name, by find_or_add_person). PSD and the head of PSD:
-    every record of their forces. Anyone else: none."""
+    every record of their forces. Anyone else: none. Nobody is offered their own record."""
     if user.role == Role.STANDARDS_MANAGER:
         ids = list(user.department_ids)
-        return Person.department_id.in_(ids) if ids else false()
-    if user.role in (Role.PSD, Role.PSD_HEAD):
+        sees: ColumnElement[bool] = Person.department_id.in_(ids) if ids else false()
+    elif user.role in (Role.PSD, Role.PSD_HEAD):
         ids = list(user.force_ids)
-        return Person.force_id.in_(ids) if ids else false()
-    return false()
+        sees = Person.force_id.in_(ids) if ids else false()
+    else:
+        return false()
+    number = _own_number(user)
+    if number:
+        sees = and_(
+            sees,
+            ~and_(Person.staff_number == number, Person.force_id.in_(list(user.force_ids))),
+        )
+    return sees
 
 
 def may_see_person(user: Any, person: Person) -> bool:
     """visible_people for one record already loaded (a choice sent back by a form)."""
+    number = _own_number(user)
+    if number and person.staff_number == number and person.force_id in user.force_ids:
+        return False
     if user.role == Role.STANDARDS_MANAGER:
         return person.department_id is not None and person.department_id in user.department_ids
     if user.role in (Role.PSD, Role.PSD_HEAD):

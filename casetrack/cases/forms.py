@@ -26,10 +26,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from casetrack import vocab
-from casetrack.forms import GovDateField
+from casetrack.cases.service import IOPC_DATE_MISSING
+from casetrack.forms import GovDateField, Length
 
 NOT_CHOSEN = ("", "Choose")
 
@@ -39,7 +40,9 @@ def _choices(vocabulary: dict[str, str], blank: bool = False) -> list[tuple[str,
 
 
 def note_field(label: str, required: bool, hint: str | None = None) -> TextAreaField:
-    validators: list[Any] = [Length(max=5000)]
+    # "Why it is referred" reads badly as the subject of "… must be 5000 characters or fewer"
+    clause = label.split()[0] in ("Why", "If")
+    validators: list[Any] = [Length(max=5000, name="The reason" if clause else "")]
     validators.insert(
         0, InputRequired(f"Enter {label[0].lower() + label[1:]}") if required else Optional()
     )
@@ -264,6 +267,11 @@ class IopcForm(VersionedForm):
     rationale = note_field("Rationale for the decision", required=True)
     submit = SubmitField("Record IOPC decision", widget=GovSubmitInput())
 
+    def validate_referral_date(self, field: GovDateField) -> None:
+        # with the other fields, not after them (the service checks it again)
+        if self.referred.data == "yes" and field.data is None and not field.process_errors:
+            raise ValidationError(IOPC_DATE_MISSING)
+
 
 class OutcomeForm(VersionedForm):
     investigation = SelectField(
@@ -276,6 +284,11 @@ class OutcomeForm(VersionedForm):
         validators=[InputRequired("Choose an outcome")],
     )
     outcome_date = GovDateField("Date of the outcome", required=True)
+    rationale = note_field(
+        "Rationale",
+        required=False,
+        hint="Why this outcome: required once the case is under PSD investigation.",
+    )
     submit = SubmitField("Record outcome", widget=GovSubmitInput())
 
 

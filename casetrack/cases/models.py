@@ -207,6 +207,20 @@ class Investigation(db.Model):
     severity: Mapped[str] = mapped_column(String(24), default="not_assessed")
     outcome: Mapped[str | None] = mapped_column(String(32))
     outcome_date: Mapped[date | None] = mapped_column(Date)
+    # SPEC §14: what follows PSD's severity assessment (casetrack/cases/proceedings.py)
+    psd_assessed: Mapped[bool] = mapped_column(Boolean, default=False)
+    case_to_answer: Mapped[bool | None] = mapped_column(Boolean)
+    proceedings: Mapped[str | None] = mapped_column(String(24))
+    proceedings_date: Mapped[date | None] = mapped_column(Date)
+    proceedings_chair: Mapped[str | None] = mapped_column(String(120))
+    finding: Mapped[str | None] = mapped_column(String(24))
+    fww_in_force: Mapped[bool] = mapped_column(Boolean, default=False)
+    unconnected_incidents: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome_rationale: Mapped[str | None] = mapped_column(Text)
+    appeal: Mapped[str | None] = mapped_column(String(16))
+    appeal_date: Mapped[date | None] = mapped_column(Date)
+    suspended_from: Mapped[date | None] = mapped_column(Date)
+    suspended_to: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship(back_populates="investigations")
     person: Mapped[Person] = relationship()
@@ -316,3 +330,54 @@ class CaseLink(db.Model):
 
     case: Mapped[Case] = relationship(foreign_keys=[case_id])
     other: Mapped[Case] = relationship(foreign_keys=[other_id])
+
+
+# ---- what follows the proceedings (SPEC §14.2) ------------------------------------------------
+
+
+class ReflectiveReview(db.Model):
+    """The reflective review development report (regulation 70(2)) for one subject."""
+
+    __tablename__ = "reflective_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    investigation_id: Mapped[int] = mapped_column(
+        ForeignKey("investigations.id", ondelete="CASCADE"), unique=True
+    )
+    reviewer: Mapped[str | None] = mapped_column(String(120))  # the line manager or reviewer
+    matter_summary: Mapped[str] = mapped_column(Text, default="")
+    discussion_summary: Mapped[str] = mapped_column(Text, default="")
+    key_actions: Mapped[str] = mapped_column(Text, default="")
+    lessons_officer: Mapped[str] = mapped_column(Text, default="")
+    lessons_force: Mapped[str] = mapped_column(Text, default="")
+    review_date: Mapped[date | None] = mapped_column(Date, index=True)
+    account_due: Mapped[date] = mapped_column(Date, index=True)
+    account_received: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    investigation: Mapped[Investigation] = relationship()
+
+
+class ListReport(db.Model):
+    """A report due to the College of Policing: the Barred List on dismissal, the Advisory List
+    when someone resigns or retires under investigation (Police Act 1996 s.88A, s.88I)."""
+
+    __tablename__ = "list_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    investigation_id: Mapped[int] = mapped_column(
+        ForeignKey("investigations.id", ondelete="CASCADE"), unique=True
+    )
+    list_name: Mapped[str] = mapped_column(String(16))  # "barred" or "advisory"
+    event_date: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date, index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(32))
+    reasons: Mapped[str | None] = mapped_column(Text)
+    prior_advisory: Mapped[str | None] = mapped_column(String(200))
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    reported_by_name: Mapped[str | None] = mapped_column(String(120))
+
+    investigation: Mapped[Investigation] = relationship()

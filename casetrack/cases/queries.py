@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -32,6 +32,27 @@ class CaseFilters:
     overdue: bool = False
     mine: bool = False
     sort: str = "received_desc"
+
+
+# What is due next on an open case, by its state (SPEC §3.3): the assessment while it is
+# logged, PSD's decision while referred, the next PCC notification during an investigation.
+# Assessed and local-resolution cases have no clock running. due_text() says the same in words.
+NEXT_DUE = {
+    State.LOGGED: ("assessment_due", "Assessment"),
+    State.REFERRED_TO_PSD: ("decision_due", "PSD decision"),
+    State.PSD_INVESTIGATION: ("pcc_due", "PCC notification"),
+}
+
+
+def next_due() -> Any:
+    """The date of what is due next on each case, for ordering (NULL where nothing is)."""
+    return case(
+        *(
+            (Case.state == state.value, getattr(Case, column))
+            for state, (column, _) in NEXT_DUE.items()
+        ),
+        else_=None,
+    )
 
 
 def overdue_condition(on: date) -> Any:
@@ -150,7 +171,7 @@ def dashboard(user: Any) -> dict[str, Any]:
             "cases": list(
                 db.session.scalars(
                     recent.where(Case.state.in_([s.value for s in OPEN_STATES]))
-                    .order_by(Case.assessment_due.asc().nulls_last(), Case.received_date.desc())
+                    .order_by(next_due().asc().nulls_last(), Case.received_date.desc())
                     .limit(15)
                 )
             ),

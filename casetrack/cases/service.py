@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, Role, can
-from casetrack.cases import deadlines
+from casetrack.cases import deadlines, proceedings
 from casetrack.cases.models import (
     Case,
     CaseEvent,
@@ -39,15 +40,28 @@ from casetrack.cases.workflow import (
     next_state,
     side_for,
 )
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, Problems
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.org.numbers import normal_staff_number
 from casetrack.timeutil import today, utcnow
 
-# Management advice/action were replaced by reflective practice on 1 February 2020.
-CONDUCT_REGULATIONS_2020 = date(2020, 2, 1)
-PRE_2020_OUTCOMES = frozenset({"management_advice", "management_action"})
+CONDUCT_REGULATIONS_2020 = proceedings.CONDUCT_REGULATIONS_2020
+PRE_2020_OUTCOMES = proceedings.LEGACY  # replaced by reflective practice on 1 February 2020
+
+IOPC_DATE_MISSING = "Enter the date of the IOPC referral"
+
+
+def outcomes_for(case: Case) -> dict[str, str]:
+    """The outcomes that may be recorded on this case now: no warnings or dismissal from local
+    resolution, and the pre-2020 outcomes only for concerns received before 1 February 2020."""
+    return {
+        code: label
+        for code, label in vocab.OUTCOMES.items()
+        if (case.state != State.LOCAL_RESOLUTION or code in LOCAL_OUTCOMES)
+        and (code not in PRE_2020_OUTCOMES or case.received_date < CONDUCT_REGULATIONS_2020)
+    }
+
 
 STALE_MESSAGE = "This case was changed by someone else — review and try again."
 
@@ -233,6 +247,24 @@ def validate_concern(details: ConcernDetails) -> None:
         raise DomainError("Unknown source", "source")
     if details.account_type and details.account_type not in vocab.ACCOUNT_TYPES:
         raise DomainError("Unknown account type", "account_type")
+    check_content_urls(details.content_urls)
+
+
+def check_content_urls(urls: Iterable[str]) -> None:
+    """Content addresses are real web addresses: http or https, with a host (SPEC §12)."""
+    for url in urls:
+        try:
+            parts = urlsplit(url)
+            real = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        except ValueError:  # e.g. an unclosed [IPv6 address
+            real = False
+        if not real or any(c.isspace() for c in url):
+            shown = url if len(url) <= 60 else url[:57] + "…"
+            raise DomainError(
+                f"“{shown}” is not a web address: enter each address in full, one per line, "
+                "starting https:// or http://",
+                "content_urls",
+            )
 
 
 def record_concern(user: User, details: ConcernDetails, subjects: Sequence[Person]) -> Case:
@@ -385,7 +417,7 @@ def perform(case: Case, action: Action, user: User, version: int | None, **paylo
     if not may_take(user, case, action):
         side = side_for(action, State(case.state))
         who = "the case's Standards Manager" if side == "sm" else "PSD"
-        raise DomainError(f"Only {who} can {action.label.lower()} at this stage")
+        raise DomainError(f"Only {who} can {action.phrase} at this stage")
     before = case.state
     note, details = _HANDLERS[action](case, user, **payload)
     case.state = result.new_state.value
@@ -540,6 +572,7 @@ def _severity(
                 f"severity_{inv.id}",
             )
         inv.severity = severity
+        inv.psd_assessed = True
         lines.append(f"{inv.person.display_name}: {vocab.label(vocab.SEVERITIES, severity)}")
     return "Severity assessment — " + "; ".join(lines) + ". " + rationale, {
         "severities": {str(k): v for k, v in severities.items()}
@@ -555,17 +588,17 @@ def _iopc(
     reference: str | None,
     rationale: str,
 ) -> tuple[str, dict]:
+    problems = Problems()
     if referred is None:
-        raise DomainError("Choose whether the matter was referred to the IOPC", "referred")
-    rationale = _text(rationale, "the rationale for the decision", "rationale")
+        problems.add("Choose whether the matter was referred to the IOPC", "referred")
     if referred and referral_date is None:
-        raise DomainError("Enter the date of the IOPC referral", "referral_date")
+        problems.add(IOPC_DATE_MISSING, "referral_date")
     if referral_date and referral_date > today():
-        raise DomainError("The referral date must be today or in the past", "referral_date")
+        problems.add("The referral date must be today or in the past", "referral_date")
     if referral_date and referral_date < case.received_date:
-        raise DomainError(
-            "The referral date cannot be before the concern was received", "referral_date"
-        )
+        problems.add("The referral date cannot be before the concern was received", "referral_date")
+    rationale = problems.check(_text, rationale, "the rationale for the decision", "rationale")
+    problems.raise_any()
     case.iopc_referred = referred
     case.iopc_date = referral_date if referred else None
     case.iopc_reference = (reference or "").strip()[:64] or None if referred else None
@@ -575,30 +608,68 @@ def _iopc(
 
 
 def _outcome(
-    case: Case, user: User, *, investigation_id: Any, outcome: str, outcome_date: date | None
+    case: Case,
+    user: User,
+    *,
+    investigation_id: Any,
+    outcome: str,
+    outcome_date: date | None,
+    rationale: str | None = None,
 ) -> tuple[str, dict]:
     inv = _investigation(case, investigation_id)
+    problems = Problems()
+    psd_side = case.state == State.PSD_INVESTIGATION
     if outcome not in vocab.OUTCOMES:
-        raise DomainError("Choose an outcome", "outcome")
-    if case.state == State.LOCAL_RESOLUTION and outcome not in LOCAL_OUTCOMES:
-        raise DomainError(
+        problems.add("Choose an outcome", "outcome")
+    elif case.state == State.LOCAL_RESOLUTION and outcome not in LOCAL_OUTCOMES:
+        problems.add(
             "Written warnings, reduction in rank and dismissal can only come "
             "from a PSD investigation: refer the case instead",
             "outcome",
         )
+    elif psd_side or (
+        outcome in PRE_2020_OUTCOMES and case.received_date >= CONDUCT_REGULATIONS_2020
+    ):
+        # What the proceedings allow (SPEC §14.1, casetrack/cases/proceedings.py); in local
+        # resolution only the 1 February 2020 rule applies.
+        refusal = proceedings.outcome_refusal(standing(case, inv), outcome)
+        if refusal:
+            problems.add(refusal, "outcome")
+    why = problems.check(
+        _text, rationale, "the rationale for the outcome", "rationale", required=psd_side
+    )
     if outcome_date is None:
-        raise DomainError("Enter the date of the outcome", "outcome_date")
-    if outcome_date > today():
-        raise DomainError("The outcome date must be today or in the past", "outcome_date")
-    if outcome_date < case.received_date:
-        raise DomainError(
-            "The outcome date cannot be before the concern was received", "outcome_date"
-        )
+        problems.add("Enter the date of the outcome", "outcome_date")
+    elif outcome_date > today():
+        problems.add("The outcome date must be today or in the past", "outcome_date")
+    elif outcome_date < case.received_date:
+        problems.add("The outcome date cannot be before the concern was received", "outcome_date")
+    problems.raise_any()
     inv.outcome, inv.outcome_date = outcome, outcome_date
+    inv.outcome_rationale = why or None
+    from casetrack.cases.proceedings_service import after_outcome
+
+    after_outcome(case, inv, under_investigation=psd_side)
     return (
         f"Outcome for {inv.person.display_name}: {vocab.label(vocab.OUTCOMES, outcome)} "
-        f"({outcome_date:%d/%m/%Y})."
+        f"({outcome_date:%d/%m/%Y})." + (f" {why}" if why else "")
     ), {"investigation": inv.id, "outcome": outcome}
+
+
+def standing(case: Case, inv: Investigation) -> proceedings.Standing:
+    """Where one subject's matter stands, for the rules of casetrack/cases/proceedings.py."""
+    return proceedings.Standing(
+        role=inv.person.role,
+        rank=inv.person.rank,
+        received=case.received_date,
+        severity=inv.severity,
+        psd_assessed=bool(inv.psd_assessed),
+        case_to_answer=inv.case_to_answer,
+        proceedings=inv.proceedings,
+        finding=inv.finding,
+        fww_in_force=bool(inv.fww_in_force),
+        unconnected_incidents=bool(inv.unconnected_incidents),
+    )
 
 
 def _pcc(case: Case, user: User, *, notified_on: date | None) -> tuple[str, dict]:

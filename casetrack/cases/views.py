@@ -24,14 +24,14 @@ from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission, can
+from casetrack.cases import casework, picker, proceedings_service, service
 from casetrack.cases import forms as case_forms
-from casetrack.cases import picker, service
 from casetrack.cases.access import load_case
+from casetrack.cases.listing import chosen, list_filters
 from casetrack.cases.models import Case, Person
-from casetrack.cases.queries import CaseFilters, case_page
+from casetrack.cases.queries import case_page
 from casetrack.cases.workflow import (
     ACTION_DONE,
-    LOCAL_OUTCOMES,
     TRANSITIONS,
     Action,
     State,
@@ -39,21 +39,19 @@ from casetrack.cases.workflow import (
     next_state,
     side_for,
 )
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, show_on_form
 from casetrack.evidence.models import EVIDENCE_KINDS
 from casetrack.evidence.service import can_add as can_add_evidence
 from casetrack.evidence.service import evidence_for
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
+from casetrack.timeutil import today
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
 def _show(form: Any, error: DomainError, default: str) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is None or not hasattr(field, "errors"):
-        field = getattr(form, default)
-    field.errors = [*field.errors, error.message]
+    show_on_form(form, error, default)
 
 
 def _subject_from_form(form: Any, force: Force) -> Person:
@@ -168,37 +166,7 @@ def _parse_dates(text: str | None) -> list[date]:
 @bp.route("")
 @require(Permission.CASE_VIEW)
 def index() -> ResponseReturnValue:
-    form = case_forms.ListFilterForm(request.args)
-    forces = current_user.forces
-    form.state.choices = [("", "Any")] + [(s.value, s.label) for s in State]
-    form.force.choices = [("", "Any")] + [(str(f.id), f.name) for f in forces]
-    departments = (
-        current_user.departments
-        if current_user.role == "standards_manager"
-        else db.session.scalars(  # one query for every force, not one per force
-            select(Department)
-            .where(Department.force_id.in_([f.id for f in forces]))
-            .order_by(Department.name)
-        ).all()
-    )
-    form.department.choices = [("", "Any")] + [(str(d.id), d.label) for d in departments]
-    valid = form.validate()
-    filters = CaseFilters()
-    if valid:
-        filters = CaseFilters(
-            q=form.q.data or "",
-            state=form.state.data or "",
-            force_id=int(form.force.data) if form.force.data else None,
-            department_id=int(form.department.data) if form.department.data else None,
-            platform=form.platform.data or "",
-            category=form.category.data or "",
-            severity=form.severity.data or "",
-            received_from=form.received_from.data,
-            received_to=form.received_to.data,
-            overdue=bool(form.overdue.data),
-            mine=bool(form.mine.data),
-            sort=form.sort.data or "received_desc",
-        )
+    form, filters, valid = list_filters(request.args, current_user)
     page = max(1, min(form.page.data or 1, 10_000)) if valid else 1
     size = current_app.config["PAGE_SIZE"]
     cases, has_next = case_page(current_user, filters, page, size)
@@ -206,7 +174,7 @@ def index() -> ResponseReturnValue:
         "case_list_viewed",
         details={
             "page": page,
-            **{k: str(v) for k, v in vars(filters).items() if v not in ("", None, False)},
+            **chosen(filters),
         },
     )
     db.session.commit()
@@ -300,6 +268,10 @@ def detail(case_id: int) -> ResponseReturnValue:
         evidence=evidence_for(case) if can(current_user, Permission.EVIDENCE_VIEW, case) else [],
         can_add_evidence=can_add_evidence(current_user, case),
         evidence_kinds=EVIDENCE_KINDS,
+        notes=casework.notes_for(current_user, case),
+        links=casework.links_for(current_user, case),
+        follow_ups=proceedings_service.follow_ups(case),
+        today=today(),
     )
 
 
@@ -436,10 +408,7 @@ def _action_form(case: Case, action: Action) -> Any:
             )
             for inv in case.investigations
         ]
-        if case.state == State.LOCAL_RESOLUTION:
-            form.outcome.choices = [("", "Choose")] + [
-                (code, text) for code, text in vocab.OUTCOMES.items() if code in LOCAL_OUTCOMES
-            ]
+        form.outcome.choices = [("", "Choose")] + list(service.outcomes_for(case).items())
         return form
     if action is Action.PCC_NOTIFICATION:
         return case_forms.PccForm(data=version)
@@ -484,6 +453,7 @@ def _payload(case: Case, action: Action, form: Any) -> dict[str, Any]:
             "investigation_id": form.investigation.data,
             "outcome": form.outcome.data,
             "outcome_date": form.outcome_date.data,
+            "rationale": form.rationale.data,
         }
     if action is Action.PCC_NOTIFICATION:
         return {"notified_on": form.notified_on.data}
@@ -552,7 +522,7 @@ def _refusal(case: Case, action: Action) -> tuple[str, int] | None:
         return getattr(next_state(service.snapshot(case), action), "reason", ""), 409
     if not service.may_take(current_user, case, action):
         who = "PSD" if side_for(action, state) == "psd" else "the case’s Standards Manager"
-        return f"Only {who} can {action.label.lower()} at this stage.", 403
+        return f"Only {who} can {action.phrase} at this stage.", 403
     return None
 
 

@@ -58,6 +58,34 @@ class Action(StrEnum):
     def label(self) -> str:
         return ACTION_LABELS[self]
 
+    @property
+    def phrase(self) -> str:
+        """The action as the rest of a sentence: "You cannot close this case now"."""
+        return ACTION_PHRASES[self]
+
+    @property
+    def label_in_sentence(self) -> str:
+        """The label inside a sentence: first letter small unless it begins an acronym
+        ("refer to PSD", "IOPC referral decision")."""
+        first = self.label.split()[0]
+        return self.label if first.isupper() else self.label[0].lower() + self.label[1:]
+
+
+ACTION_PHRASES = {
+    Action.ASSESS: "assess this case",
+    Action.RESOLVE_LOCALLY: "resolve this case locally",
+    Action.REFER_TO_PSD: "refer this case to PSD",
+    Action.PSD_ACCEPT: "accept this referral",
+    Action.PSD_RETURN: "return this case to the Standards Manager",
+    Action.ASSIGN_INVESTIGATOR: "assign an investigator",
+    Action.ASSESS_SEVERITY: "record a severity assessment",
+    Action.IOPC_DECISION: "record the IOPC referral decision",
+    Action.RECORD_OUTCOME: "record an outcome",
+    Action.PCC_NOTIFICATION: "record a PCC notification",
+    Action.CLOSE: "close this case",
+    Action.REOPEN: "reopen this case",
+    Action.WITHDRAW: "withdraw this concern",
+}
 
 ACTION_LABELS = {
     Action.ASSESS: "Assess",
@@ -225,7 +253,7 @@ def _what_is_possible(state: State) -> str:
     actions = available_actions(state)
     if not actions:
         return f" A {state.label.lower()} case cannot be changed."
-    return " Possible now: " + ", ".join(a.label.lower() for a in actions) + "."
+    return " Possible now: " + ", ".join(a.label_in_sentence for a in actions) + "."
 
 
 def iopc_referral_may_apply(risk_flags: Iterable[str], categories: Iterable[str]) -> bool:

@@ -9,13 +9,19 @@ import click
 from sqlalchemy import func, select
 
 from casetrack.auth.models import User
+from casetrack.auth.second_factors import enrol_known_totp
 from casetrack.auth.service import create_user
 from casetrack.commands import command_errors
 from casetrack.demo.cases import load_demo_cases
+from casetrack.demo.casework import load_demo_casework
 from casetrack.extensions import db
 from casetrack.org.service import add_department, add_force
 
 DEMO_PASSWORD = "Standards-demo-2026"  # noqa: S105 (published demo sign-in)
+# The demo accounts' authenticator app (SPEC §16): one published key for all of them. Add it to
+# an authenticator app, or `make demo-code` prints the code of the moment. Each code works once
+# per account.
+DEMO_TOTP_SECRET = "DEMOCASETRACKTOTPSECRETKEY234567"  # noqa: S105
 
 FORCES = [
     (
@@ -99,7 +105,7 @@ def load_demo() -> None:
         for dept_code, dept_name in depts:
             departments[(code, dept_code)] = add_department(forces[code], dept_code, dept_name)
     for email, name, role, force_codes, dept_codes, staff_number in USERS:
-        create_user(
+        user = create_user(
             email=email,
             name=name,
             role=role,
@@ -109,8 +115,10 @@ def load_demo() -> None:
             staff_number=staff_number,
             must_change_password=False,
         )
+        enrol_known_totp(user, DEMO_TOTP_SECRET, why="demo")
     _pending_request(forces["WMP"])
     load_demo_cases()
+    load_demo_casework()
 
 
 PENDING_ACCOUNT = ("new.investigator@example.police.uk", "Rowan Ellis")
@@ -149,3 +157,7 @@ def demo_command() -> None:
         click.echo(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, role in rows:
             click.echo(f"  {role:<18} {email}")
+        click.echo(
+            f"\nSecond factor: add the key {DEMO_TOTP_SECRET} to an authenticator app, or run "
+            "`make demo-code` for the code of the moment (each code works once per account)."
+        )

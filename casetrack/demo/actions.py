@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from casetrack.auth.models import User
+from casetrack.cases.proceedings_service import ProceedingsDetails, record_proceedings
 from casetrack.cases.workflow import Action, State
 from casetrack.demo.data import (
     ACCEPT_NOTES,
@@ -97,12 +98,63 @@ def _pcc(driver: CaseDriver, on: date, index: int) -> Payload:
     return driver.team.investigator, {"notified_on": on}
 
 
+OUTCOME_RATIONALE = {
+    "no_case_to_answer": "The investigation found no case to answer.",
+    "nfa": "No further action: the conduct did not call for any.",
+    "reflective_practice": "Reflective practice: a learning matter for the officer and their "
+    "line manager.",
+    "written_warning": "A written warning reflects the seriousness and the officer's record.",
+    "final_written_warning": "A final written warning: serious, but dismissal would not be "
+    "proportionate.",
+    "reduction_in_rank": "Reduction in rank: the conduct is incompatible with the rank held.",
+    "dismissed": "Dismissal without notice: the conduct breached the standards so seriously "
+    "that no lesser outcome would protect public confidence.",
+    "resigned": "The subject resigned before the matter concluded.",
+    "retired": "The subject retired before the matter concluded.",
+}
+CHAIRS = ("Supt K. Barnes", "Ch Supt A. Lowe", "Ms R. Adeyemi (legally qualified chair)")
+
+
 def _outcome(driver: CaseDriver, on: date, index: int) -> Payload:
+    outcome = driver.plan.subjects[index].outcome
     return driver.holder, {
         "investigation_id": _ids(driver)[index],
-        "outcome": driver.plan.subjects[index].outcome,
+        "outcome": outcome,
         "outcome_date": on,
+        "rationale": OUTCOME_RATIONALE[outcome],
     }
+
+
+def demo_proceedings(severity: str, outcome: str, variant: int) -> ProceedingsDetails | None:
+    """Proceedings that lead to the planned outcome (SPEC §14.1): a meeting for misconduct, a
+    hearing (or, now and then, an accelerated hearing) for gross misconduct, none otherwise."""
+    if outcome in ("resigned", "retired") or severity == "no_misconduct":
+        return None
+    chair = CHAIRS[variant % len(CHAIRS)]
+    if outcome in ("no_case_to_answer", "nfa", "reflective_practice"):
+        return ProceedingsDetails(case_to_answer=False, proceedings="none")
+    if severity == "misconduct":
+        return ProceedingsDetails(True, "misconduct_meeting", chair=chair, finding="misconduct")
+    if outcome == "written_warning":  # a hearing that found misconduct, not gross misconduct
+        return ProceedingsDetails(True, "misconduct_hearing", chair=chair, finding="misconduct")
+    kind = "accelerated_hearing" if outcome == "dismissed" and variant % 3 == 0 else None
+    return ProceedingsDetails(
+        True, kind or "misconduct_hearing", chair=chair, finding="gross_misconduct"
+    )
+
+
+def prepare_outcome(driver: CaseDriver, on: date, index: int) -> None:
+    """Before PSD records an outcome: the proceedings that lead to it, by the investigator."""
+    case = driver.case
+    assert case is not None
+    if case.state != State.PSD_INVESTIGATION:
+        return
+    subject = driver.plan.subjects[index]
+    details = demo_proceedings(subject.final_severity, subject.outcome, case.id + index)
+    if details is None:
+        return
+    details.proceedings_date = on if details.proceedings != "none" else None
+    record_proceedings(case, driver.team.investigator, case.version, _ids(driver)[index], details)
 
 
 def _close(driver: CaseDriver, on: date, index: int) -> Payload:

@@ -29,7 +29,7 @@ from casetrack.cases.service import (
     record_concern,
 )
 from casetrack.cases.workflow import Action, State
-from casetrack.demo.actions import payload_for
+from casetrack.demo.actions import payload_for, prepare_outcome
 from casetrack.demo.data import CONFLICT_USER_EMAIL, FORCE_PLAN
 from casetrack.demo.evidence import DemoEvidence
 from casetrack.demo.people import Member, make_roster
@@ -195,6 +195,8 @@ class CaseDriver:
         perform(self.case, action, user, self.case.version, **payload)
 
     def _step(self, action: Action, on: date, index: int) -> None:
+        if action is Action.RECORD_OUTCOME:
+            prepare_outcome(self, on, index)
         user, payload = payload_for(self, action, on, index)
         self._perform(action, user, **payload)
 

@@ -202,6 +202,8 @@ def _outcome(rng: random.Random, route: str, member: Member, severity: str) -> s
     outcome = rng.choices(names, weights)[0]
     if outcome == "reduction_in_rank" and not can_be_reduced_in_rank(member):
         return "final_written_warning"
+    if route == "psd" and severity == "no_misconduct" and outcome == "no_case_to_answer":
+        return "nfa"  # with no misconduct assessed there is no case to answer (regulation 14)
     return outcome
 
 

@@ -15,18 +15,11 @@ from zipstream import ZipStream
 from casetrack.evidence.models import CORRECTABLE, EvidenceItem
 from casetrack.evidence.service import details_of
 from casetrack.evidence.storage import Store
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from casetrack.spreadsheets import safe_cell
 
 
 class AlteredDuringExport(Exception):
     """A file's bytes changed after it was verified: the stream is cut short on purpose."""
-
-
-def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def arcname(item: EvidenceItem) -> str:

@@ -4,6 +4,7 @@ item's custody log and to the audit log, in the caller's transaction; nothing he
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
+from PIL import Image
 from sqlalchemy import select
 
 from casetrack import vocab
@@ -19,7 +21,7 @@ from casetrack.auth.models import User
 from casetrack.cases.access import may_change_evidence
 from casetrack.cases.models import Case
 from casetrack.cases.workflow import OPEN_STATES, State
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, Problems
 from casetrack.evidence.models import (
     CORRECTABLE,
     EVIDENCE_KINDS,
@@ -89,28 +91,99 @@ def custody(
     )
 
 
-def validate_details(details: CaptureDetails) -> None:
-    if details.kind not in EVIDENCE_KINDS:
-        raise DomainError("Choose what the evidence is", "kind")
-    if details.captured_at > utcnow():
-        raise DomainError("The capture time cannot be in the future", "captured_on")
-    captured_on = to_local(details.captured_at).date()  # the London date, as on the form
-    if details.content_posted_on and details.content_posted_on > captured_on:
-        raise DomainError(
-            "Content cannot have been posted after it was captured", "content_posted_on"
-        )
-    if not details.captured_by.strip():
-        raise DomainError("Enter who captured it (a member of the public is fine)", "captured_by")
-    if not details.capture_method.strip():
-        raise DomainError("Enter how it was captured", "capture_method")
-    if details.platform and details.platform not in vocab.PLATFORMS:
-        raise DomainError("Unknown platform", "platform")
-    if details.source_url:
-        parts = urlsplit(details.source_url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise DomainError(
-                "Enter the source as a web address starting https:// or http://", "source_url"
+def refused_files(uploads: Sequence[Upload]) -> str | None:
+    """Why any of the files cannot be kept (empty, or not an allowed type by its content), in
+    one message for the file field, or None."""
+    refused = []
+    for upload in uploads:
+        name = clean_filename(upload.filename)
+        if upload.file.size == 0:
+            refused.append(f"{name} is empty: choose the file again.")
+        elif sniff(upload.file.head) is None:
+            refused.append(
+                f"{name} is not a type of file that can be kept as evidence (by its content, "
+                "whatever its name)."
             )
+    if any(r.endswith("whatever its name).") for r in refused):
+        refused.append("Use images, PDF, video, MHTML or WARC captures, ZIP exports or plain text.")
+    return " ".join(refused) or None
+
+
+def source_url_problem(url: str | None) -> str | None:
+    """A source web address must be http(s) with a host."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "Enter the source as a web address starting https:// or http://"
+    return None
+
+
+FUTURE_CAPTURE = "The capture time cannot be in the future"
+POSTED_AFTER_CAPTURE = "Content cannot have been posted after it was captured"
+
+
+def capture_date_problems(
+    captured_on: date | None, captured_at: datetime | None, content_posted_on: date | None
+) -> list[tuple[str, str]]:
+    """The capture and posting dates' rule. `captured_at` may be unknown (the time was mistyped):
+    the London date alone is then checked, so the form can show this with the time's error."""
+    problems: list[tuple[str, str]] = []
+    if captured_at is not None:
+        captured_on = to_local(captured_at).date()  # the London date, as on the form
+    if captured_on is None:
+        return problems
+    if (captured_at is not None and captured_at > utcnow()) or captured_on > today():
+        problems.append(("captured_on", FUTURE_CAPTURE))
+    if content_posted_on and content_posted_on > captured_on:
+        problems.append(("content_posted_on", POSTED_AFTER_CAPTURE))
+    return problems
+
+
+def validate_details(details: CaptureDetails) -> None:
+    """Every problem with the details at once (DomainError.problems), in the form's order."""
+    problems = Problems()
+    if details.kind not in EVIDENCE_KINDS:
+        problems.add("Choose what the evidence is", "kind")
+    url_problem = source_url_problem(details.source_url)
+    if url_problem:
+        problems.add(url_problem, "source_url")
+    if details.platform and details.platform not in vocab.PLATFORMS:
+        problems.add("Unknown platform", "platform")
+    for field, message in capture_date_problems(
+        None, details.captured_at, details.content_posted_on
+    ):
+        problems.add(message, field)
+    if not details.captured_by.strip():
+        problems.add("Enter who captured it (a member of the public is fine)", "captured_by")
+    if not details.capture_method.strip():
+        problems.add("Enter how it was captured", "capture_method")
+    problems.raise_any()
+
+
+def details_from_case(case: Case) -> dict[str, str]:
+    """What an upload form starts with: the case's own platform, handle and web address, where
+    the case has just one of each (with several, the user chooses)."""
+    urls = [u.strip() for u in (case.content_urls or "").splitlines() if u.strip()]
+    platforms = list(case.platforms)
+    prefill = {"account_handle": case.account_handle or ""}
+    if len(platforms) == 1:
+        prefill["platform"] = platforms[0]
+    if len(urls) == 1:
+        prefill["source_url"] = urls[0]
+    return prefill
+
+
+def preview_size(item: EvidenceItem) -> tuple[int, int] | None:
+    """The preview image's width and height in pixels, read from its header (Pillow reads no
+    pixels here), so the page reserves its space before it loads; None if unreadable."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # only the size
+            with Image.open(store().path_for(item.storage_name)) as image:
+                return image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def evidence_for(case: Case) -> list[EvidenceItem]:
@@ -145,26 +218,19 @@ def add_evidence(
 ) -> list[EvidenceItem]:
     """Check every file first (a bad one refuses the lot), then place each and add its row."""
     check_change(user, case, "added")
+    problems = Problems()
     if not uploads:
-        raise DomainError("Choose at least one file", "files")
-    validate_details(details)
-    sniffed = []
-    for upload in uploads:
-        name = clean_filename(upload.filename)
-        if upload.file.size == 0:
-            raise DomainError(f"{name} is empty: choose the file again", "files")
-        kind = sniff(upload.file.head)
-        if kind is None:
-            raise DomainError(
-                f"{name} is not a type of file that can be kept as evidence (by its content, "
-                "whatever its name). Use images, PDF, video, MHTML or WARC captures, ZIP "
-                "exports or plain text.",
-                "files",
-            )
-        sniffed.append(kind)
+        problems.add("Choose at least one file", "files")
+    refused = refused_files(uploads)
+    if refused:
+        problems.add(refused, "files")
+    problems.check(validate_details, details)
+    problems.raise_any()
     items = []
     target = store()
-    for upload, kind in zip(uploads, sniffed, strict=True):
+    for upload in uploads:
+        kind = sniff(upload.file.head)
+        assert kind is not None  # refused_files() checked every one
         storage_name = target.place(upload.file)
         item = EvidenceItem(
             case=case,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-
 from flask import (
     Blueprint,
     Response,
@@ -25,16 +23,22 @@ from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission
+from casetrack.auth.signin import require_recent_second_factor
 from casetrack.cases.access import load_case, load_item
 from casetrack.cases.models import Case
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, show_on_form
 from casetrack.evidence import service
 from casetrack.evidence.export import bundle
-from casetrack.evidence.forms import ConfirmForm, CorrectionForm, UploadForm, WithdrawForm
+from casetrack.evidence.forms import (
+    ConfirmForm,
+    CorrectionForm,
+    UploadForm,
+    WithdrawForm,
+    uploads_of,
+)
 from casetrack.evidence.models import CORRECTABLE, EVIDENCE_KINDS, EvidenceItem
-from casetrack.evidence.storage import INLINE_IMAGES, HashingFile, fault
+from casetrack.evidence.storage import INLINE_IMAGES, fault
 from casetrack.extensions import db
-from casetrack.timeutil import LONDON
 
 bp = Blueprint("evidence", __name__)
 
@@ -48,10 +52,9 @@ def _refuse_change(case: Case, what: str) -> None:
         abort(make_response(page, 403))
 
 
-def _captured_at(form: UploadForm) -> datetime:
-    hours, minutes = (int(x) for x in (form.captured_time.data or "00:00").split(":"))
-    local = datetime.combine(form.captured_on.data, time(hours, minutes), tzinfo=LONDON)
-    return local.astimezone(UTC)  # stored as UTC: SQLite keeps no zone of its own
+def chosen_files(files: list) -> list[str]:
+    """The names of the files the user chose (a browser sends an empty part for none)."""
+    return [service.clean_filename(f.filename) for f in files if f and f.filename]
 
 
 @bp.route("/cases/<int:case_id>/evidence/new", methods=["GET", "POST"])
@@ -59,18 +62,13 @@ def _captured_at(form: UploadForm) -> datetime:
 def upload(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
     _refuse_change(case, "added")
-    form = UploadForm()
+    form = UploadForm(data=None if request.method == "POST" else service.details_from_case(case))
     if form.validate_on_submit():
-        files = [f for f in request.files.getlist("files") if f and (f.filename or f.stream)]
-        uploads = [
-            service.Upload(f.stream, f.filename or "")
-            for f in files
-            if isinstance(f.stream, HashingFile)
-        ]
+        uploads = uploads_of(request.files.getlist("files"))
         try:
             details = service.CaptureDetails(
                 kind=form.kind.data,
-                captured_at=_captured_at(form),
+                captured_at=form.captured_at(),
                 captured_by=form.captured_by.data,
                 capture_method=form.capture_method.data,
                 description=form.description.data or "",
@@ -84,11 +82,13 @@ def upload(case_id: int) -> ResponseReturnValue:
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field or "files", form.files).errors.append(error.message)
+            show_on_form(form, error, "files")
         else:
             names = ", ".join(item.original_filename for item in items)
             flash(f"Evidence preserved: {names}. SHA-256 recorded.", "success")
             return redirect(url_for("cases.detail", case_id=case.id, _anchor="evidence"))
+    if form.is_submitted():
+        form.ask_for_files_again(chosen_files(request.files.getlist("files")))
     return render_template(
         "evidence/upload.html",
         case=case,
@@ -112,6 +112,9 @@ def item(item_id: int) -> ResponseReturnValue:
         vocab=vocab,
         confirm=ConfirmForm(),
         previewable=evidence.media_type in INLINE_IMAGES and not evidence.withdrawn,
+        preview_size=service.preview_size(evidence)
+        if evidence.media_type in INLINE_IMAGES and not evidence.withdrawn
+        else None,
         can_change=service.can_add(current_user, evidence.case),
     )
 
@@ -185,12 +188,18 @@ def verify_case(case_id: int) -> ResponseReturnValue:
     db.session.commit()
     if failed:
         flash(
-            f"VERIFICATION FAILED for {len(failed)} of {len(items)} files: "
+            f"VERIFICATION FAILED for {len(failed)} of {len(items)} "
+            f"{'file' if len(items) == 1 else 'files'}: "
             + ", ".join(i.original_filename for i in failed),
             "error",
         )
     else:
-        flash(f"All {len(items)} files verified against their SHA-256.", "success")
+        flash(
+            "The file was verified against its SHA-256."
+            if len(items) == 1
+            else f"All {len(items)} files verified against their SHA-256.",
+            "success",
+        )
     return redirect(url_for("cases.detail", case_id=case.id, _anchor="evidence"))
 
 
@@ -200,6 +209,7 @@ def _items(case: Case) -> list[EvidenceItem]:
 
 @bp.route("/cases/<int:case_id>/evidence/export")
 @require(Permission.EVIDENCE_VIEW)
+@require_recent_second_factor  # step-up (SPEC §16)
 def export(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
     items = _items(case)
@@ -245,7 +255,7 @@ def correct(item_id: int) -> ResponseReturnValue:
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field or "reason").errors.append(error.message)
+            show_on_form(form, error, "reason")
         else:
             flash("Correction recorded. The original value is kept.", "success")
             return redirect(url_for("evidence.item", item_id=evidence.id))
@@ -264,7 +274,7 @@ def withdraw(item_id: int) -> ResponseReturnValue:
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            form.reason.errors.append(error.message)
+            show_on_form(form, error, "reason")
         else:
             flash("File withdrawn. It is kept, with its custody log.", "success")
             return redirect(url_for("evidence.item", item_id=evidence.id))

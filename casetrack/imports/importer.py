@@ -436,6 +436,9 @@ class _Writer:
                     "severity": r.severity or "not_assessed",
                     "outcome": r.outcome,
                     "outcome_date": r.outcome_date,
+                    "proceedings": r.proceedings,
+                    "finding": r.finding,
+                    "appeal": r.appeal,
                 }
                 for i, r in enumerate(rows)
             ],

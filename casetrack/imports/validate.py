@@ -31,6 +31,10 @@ COLUMNS: dict[str, bool] = {
     "referred_to_psd": False,
     "outcome": False,
     "outcome_date": False,
+    # SPEC §14.3
+    "proceedings": False,
+    "finding": False,
+    "appeal": False,
 }
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,31}$")
 # CaseTrack's own `<FORCE>-<YYYY>-<NNNNN>`, read from the right: the year and number are the
@@ -75,6 +79,9 @@ class ImportRow:
     referred: bool | None
     outcome: str | None
     outcome_date: date | None
+    proceedings: str | None = None
+    finding: str | None = None
+    appeal: str | None = None
 
     def case_fields(self) -> tuple[object, ...]:
         """What every row of one reference must agree on."""
@@ -129,6 +136,9 @@ LOOKUPS = {
         "subject_rank": vocab.RANKS,
         "severity": vocab.SEVERITIES,
         "outcome": vocab.OUTCOMES,
+        "proceedings": vocab.PROCEEDINGS,
+        "finding": vocab.FINDINGS,
+        "appeal": vocab.APPEALS,
     }.items()
 }
 
@@ -234,6 +244,13 @@ class RowChecker:
             self._fail(line, "outcome", "is needed when there is an outcome date")
         if outcome and not outcome_date:
             self._fail(line, "outcome_date", "is needed when there is an outcome")
+        proceedings = self.code(line, raw, "proceedings")
+        finding = self.code(line, raw, "finding")
+        appeal = self.code(line, raw, "appeal")
+        if finding and proceedings == "none":
+            self._fail(line, "finding", "is made at a meeting or hearing: proceedings are none")
+        if appeal and appeal != "none" and not outcome:
+            self._fail(line, "appeal", "is against an outcome: the row has none")
         role = self.code(line, raw, "subject_role", required=True)
         rank = self.code(line, raw, "subject_rank")
         if rank and role and role not in vocab.RANKED_ROLES:
@@ -280,5 +297,8 @@ class RowChecker:
             referred=None if referred is ... else referred,
             outcome=outcome,
             outcome_date=outcome_date,
+            proceedings=proceedings,
+            finding=finding,
+            appeal=appeal,
         )
         return row if len(self.problems) == before else None

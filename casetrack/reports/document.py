@@ -12,13 +12,14 @@ from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.org.models import Force
 from casetrack.reports import formats
-from casetrack.reports.figures import OutcomeFigures, Period, suppress
+from casetrack.reports.figures import OutcomeFigures, Period
 from casetrack.reports.headlines import headlines
+from casetrack.reports.release import Published, publish
 from casetrack.reports.service import Scope, outcome_figures
 from casetrack.timeutil import today, utcnow
 
 MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
-FORMATS = ("pdf", "csv", "json")
+FORMATS = ("pdf", "csv", "json", "ods", "html")
 
 
 @dataclass
@@ -43,14 +44,29 @@ def compute(request: ReportRequest) -> OutcomeFigures:
     )
 
 
-def render(request: ReportRequest, figures: OutcomeFigures, fmt: str) -> bytes:
+def release(request: ReportRequest, figures: OutcomeFigures | Published) -> Published:
+    """The figures as this report releases them (SPEC §6: protected on request, and always
+    for leadership — the views decide `request.suppressed`)."""
+    return publish(figures, request.suppressed)
+
+
+def render(request: ReportRequest, figures: OutcomeFigures | Published, fmt: str) -> bytes:
     """The report in one format, with an audit entry saying who asked for what."""
+    shown = release(request, figures)
     if fmt == "json":
-        body = formats.to_json(figures, request.suppressed).encode()
+        body = formats.to_json(shown, request.suppressed).encode()
     elif fmt == "csv":
-        body = formats.to_csv(figures, request.suppressed).encode("utf-8-sig")
+        body = formats.to_csv(shown, request.suppressed).encode("utf-8-sig")
+    elif fmt == "csv-metadata":
+        body = formats.csvw_metadata(shown, filename(request, "csv")).encode()
+    elif fmt == "ods":
+        from casetrack.reports.ods import workbook
+
+        body = workbook(request, shown, period_text=request.period.title(today()))
+    elif fmt == "html":
+        body = report_html(request, shown, medium="html").encode()
     else:
-        body = pdf_bytes(request, figures)
+        body = pdf_bytes(request, shown)
     record(
         "report_generated",
         object_type="report",
@@ -59,7 +75,7 @@ def render(request: ReportRequest, figures: OutcomeFigures, fmt: str) -> bytes:
             "from": request.period.start.isoformat(),
             "to": request.period.end.isoformat(),
             "year_basis": request.period.year_basis,
-            "forces": figures.forces,
+            "forces": shown.forces,
             "departments": request.department_ids,
             "publication": request.suppressed,
             "foi_reference": request.foi_reference,
@@ -68,25 +84,32 @@ def render(request: ReportRequest, figures: OutcomeFigures, fmt: str) -> bytes:
     return body
 
 
-def report_html(request: ReportRequest, figures: OutcomeFigures) -> str:
+def report_html(
+    request: ReportRequest, figures: OutcomeFigures | Published, medium: str = "pdf"
+) -> str:
+    """The report as one HTML document: for WeasyPrint (`pdf`) or to download (`html`), the
+    same content either way, with a hidden figure as [c] and a note saying what it means."""
     from casetrack.reports.pdf import charts
 
+    shown = release(request, figures)
     return render_template(
         "reports/pdf.html",
         request=request,
-        figures=figures,
+        figures=shown,
         vocab=vocab,
+        medium=medium,
         period_text=request.period.title(today()),
-        sentences=headlines(figures, request.suppressed),
-        charts=charts(figures, request.suppressed),
-        n=lambda value: suppress(value, request.suppressed),
+        sentences=headlines(shown, request.suppressed),
+        charts=charts(shown, request.suppressed),
+        confidential_note=formats.CONFIDENTIAL_NOTE,
     )
 
 
-def pdf_bytes(request: ReportRequest, figures: OutcomeFigures) -> bytes:
+def pdf_bytes(request: ReportRequest, figures: OutcomeFigures | Published) -> bytes:
     from casetrack.reports.pdf import render_pdf
 
-    pdf, _fetcher = render_pdf(report_html(request, figures), current_app.static_folder or "")
+    html = report_html(request, figures)
+    pdf, _fetcher = render_pdf(html, current_app.static_folder or "", tagged=True)
     return pdf
 
 
@@ -94,5 +117,5 @@ def filename(request: ReportRequest, fmt: str) -> str:
     forces = "-".join(f.code for f in request.forces) or "none"
     return (
         f"outcomes-{forces}-{request.period.start.isoformat()}-"
-        f"{request.period.end.isoformat()}.{fmt}"
+        f"{request.period.end.isoformat()}.{'csv-metadata.json' if fmt == 'csv-metadata' else fmt}"
     )

@@ -10,6 +10,10 @@ from casetrack import vocab
 Count = int | str  # a number, or "*" once suppressed
 
 SUPPRESSED = "*"
+TIMELINESS_KEYS = (
+    "median_days_to_finalise",
+    "median_days_to_finalise_excluding_suspension",
+)
 SUPPRESS_BELOW = 5  # counts from 1 to 4 are hidden in publication mode
 # The longest period a report covers. Police conduct records are kept for 6 years by default
 # and FOI requests ask for 5 to 15; 50 years holds every record a force could still have
@@ -107,6 +111,12 @@ class OutcomeFigures:
     by_force: dict[str, int] = field(default_factory=dict)
     by_department: dict[str, int] = field(default_factory=dict)
     by_year: dict[str, int] = field(default_factory=dict)
+    # SPEC §14.3: over finalised investigations
+    by_proceedings: dict[str, int] = field(default_factory=dict)
+    by_finding: dict[str, int] = field(default_factory=dict)
+    timeliness: dict[str, float | None] = field(
+        default_factory=lambda: dict.fromkeys(TIMELINESS_KEYS)
+    )
     department_names: dict[str, str] = field(default_factory=dict)
     force_names: dict[str, str] = field(default_factory=dict)
 
@@ -137,3 +147,20 @@ def suppress(count: int, on: bool) -> Count:
 
 def suppress_all(counts: dict[str, int], on: bool) -> dict[str, Count]:
     return {key: suppress(value, on) for key, value in counts.items()}
+
+
+def median_of(histogram: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many}; None when there are none."""
+    total = sum(histogram.values())
+    if total == 0:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # the middle one, or the middle two
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        while wanted and wanted[0] < seen + count:
+            found.append(value)
+            wanted.pop(0)
+        seen += count
+    return sum(found) / 2.0

@@ -11,9 +11,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
-from casetrack.forms import GovDateField
+from casetrack.forms import GovDateField, Length
 from casetrack.reports.document import MARKINGS
 
 
@@ -39,7 +39,8 @@ class ReportForm(FlaskForm):
         "Forces", widget=GovCheckboxesInput(), coerce=str, validators=[Optional()]
     )
     publication = BooleanField(
-        "Publication version: show numbers from 1 to 4 as *", widget=GovCheckboxInput()
+        "Publication version: numbers from 1 to 4, and any that would reveal one, as [c]",
+        widget=GovCheckboxInput(),
     )
     foi_reference = StringField(
         "FOI reference (optional)",

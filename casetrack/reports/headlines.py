@@ -1,13 +1,14 @@
 """Headline sentences in the style of published FOI figures, generated from the figures.
 
-Pure module. In publication mode a count from 1 to 4 is never written as a number.
+Pure module. In publication mode the sentences state only figures the release shows.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from casetrack.reports.figures import SUPPRESS_BELOW, OutcomeFigures
+from casetrack.reports.figures import SUPPRESSED, OutcomeFigures
+from casetrack.reports.release import Published, publish
 
 _ORDINALS = {
     2: "half",
@@ -49,24 +50,14 @@ _WORDS = dict(
 )
 
 
-def count_text(n: int, suppressed: bool) -> str:
-    if suppressed and 0 < n < SUPPRESS_BELOW:
-        return "fewer than five"
-    return str(n)
-
-
-def starting(n: int, suppressed: bool) -> str:
+def starting(n: int) -> str:
     """A count that starts a sentence: small numbers in words ("Two ended …")."""
-    text = count_text(n, suppressed)
-    if text.isdigit() and n <= 10:
-        text = _WORDS[n]
+    text = _WORDS[n] if n <= 10 else str(n)
     return text[0].upper() + text[1:]
 
 
-def plural(n: int, word: str, suppressed: bool = False, plural_word: str | None = None) -> str:
-    text = count_text(n, suppressed)
-    many = plural_word or word + "s"
-    return f"{text} {word if n == 1 and text == '1' else many}"
+def plural(n: int, word: str, plural_word: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural_word or word + 's'}"
 
 
 def in_words(share: float) -> str:
@@ -100,78 +91,85 @@ def one_in(share: float) -> str | None:
     return f"about one in {_WORDS.get(n, str(n))}"
 
 
-def _hidden(n: int, suppressed: bool) -> bool:
-    return suppressed and 0 < n < SUPPRESS_BELOW
-
-
-def _outcome_sentence(finalised: int, action: int, none_: int, suppressed: bool) -> str:
-    """Never give one part as a number when the other is hidden: subtraction would undo it."""
-    if _hidden(finalised, suppressed):
-        return (
-            "Fewer than five investigations have been finalised, so their outcomes are not given."
-        )
-    if _hidden(none_, suppressed):
-        return (
-            f"Of the {finalised} finalised investigations, all but fewer than five resulted "
-            "in action of some form."
-        )
-    if _hidden(action, suppressed):
-        return (
-            f"Of the {finalised} finalised investigations, fewer than five resulted in "
-            "action of some form."
-        )
-    return (
-        f"Of the {plural(finalised, 'finalised investigation')}, {none_text(action)} "
-        f"resulted in action of some form and {none_text(none_)} in no further action or "
-        "no case to answer."
-    )
-
-
 def none_text(n: int) -> str:
     return "none" if n == 0 else str(n)
 
 
-def _share(part: int, whole: int, suppressed: bool) -> str:
-    """A fraction in words, only where it means something and gives nothing away."""
-    if whole < 10 or part == 0 or _hidden(part, suppressed):
+def _share(part: int, whole: int) -> str:
+    """A fraction in words, only where it means something (both figures are shown)."""
+    if whole < 10 or part == 0:
         return ""
     return f" ({in_words(part / whole)})"
 
 
-def headlines(figures: OutcomeFigures, suppressed: bool) -> list[str]:
-    total = figures.total_investigations
-    period = figures.period.describe()
+def _outcome_sentences(shown: Published, suppressed: bool) -> list[str]:
+    finalised = shown.finalised
+    if finalised == SUPPRESSED:
+        return ["The number of finalised investigations and their outcomes are not published."]
+    if finalised == 0:
+        return []
+    action, none_ = shown.faced_action, shown.count("by_outcome_group", "no_action")
+    if SUPPRESSED in (action, none_):
+        sentences = [
+            f"Of the {plural(finalised, 'finalised investigation')}, the numbers that resulted "
+            "in action of some form and in no further action or no case to answer are not "
+            "published."
+        ]
+    else:
+        sentences = [
+            f"Of the {plural(finalised, 'finalised investigation')}, {none_text(action)} "
+            f"resulted in action of some form and {none_text(none_)} in no further action or "
+            "no case to answer."
+        ]
+        if none_ and finalised >= 10:
+            sentences.append(
+                f"{in_words(none_ / finalised).capitalize()} of finalised investigations "
+                "ended with no further action or no case to answer."
+            )
+    left = shown.count("by_outcome_group", "left_service")
+    if left == SUPPRESSED:
+        sentences.append(
+            "The number that ended in resignation, dismissal or retirement is not published."
+        )
+    elif left:
+        sentences.append(
+            f"Of those finalised, {left} ended in resignation, dismissal or "
+            f"retirement{_share(left, finalised)}."
+        )
+    else:
+        sentences.append("None ended in resignation, dismissal or retirement.")
+    return sentences
+
+
+def headlines(figures: OutcomeFigures | Published, suppressed: bool) -> list[str]:
+    """The FOI-style sentences, stating only figures the release shows: a hidden figure is
+    said to be not published, never given as "fewer than five" (which would tell a reader
+    which hidden figures are the small ones)."""
+    shown = publish(figures, suppressed)
+    total, cases = shown.total_investigations, shown.total_cases
+    period = shown.period.describe()
     if total == 0:
         return [f"No investigations were recorded for concerns received from {period}."]
-    sentences = [
-        f"There {'was' if total == 1 else 'were'} "
-        f"{plural(total, 'investigation', suppressed)} into "
-        f"{plural(figures.total_cases, 'case', suppressed)} received from {period}."
-    ]
-    finalised = figures.finalised
-    groups = figures.by_outcome_group
-    if finalised:
-        action, none_ = figures.faced_action, groups["no_action"]
-        sentences.append(_outcome_sentence(finalised, action, none_, suppressed))
-        if not _hidden(finalised, suppressed):
-            if none_ and not _hidden(none_, suppressed) and finalised >= 10:
-                sentences.append(
-                    f"{in_words(none_ / finalised).capitalize()} of finalised investigations "
-                    "ended with no further action or no case to answer."
-                )
-            left = groups["left_service"]
-            if left:
-                sentences.append(
-                    f"Of those finalised, {count_text(left, suppressed)} ended in resignation, "
-                    f"dismissal or retirement{_share(left, finalised, suppressed)}."
-                )
-            else:
-                sentences.append("None ended in resignation, dismissal or retirement.")
-    open_ = figures.open_investigations
-    if open_:
-        noun = "investigation" if open_ == 1 and not suppressed else "investigations"
-        sentences.append(
-            f"{starting(open_, suppressed)} {noun} "
-            f"{'is' if open_ == 1 and not suppressed else 'are'} still open."
-        )
+    if total == SUPPRESSED:
+        sentences = [
+            f"The number of investigations into concerns received from {period} is not "
+            "published, to protect the people involved."
+        ]
+    elif cases == SUPPRESSED:
+        sentences = [
+            f"There {'was' if total == 1 else 'were'} {plural(total, 'investigation')} into "
+            f"concerns received from {period}; the number of cases is not published."
+        ]
+    else:
+        sentences = [
+            f"There {'was' if total == 1 else 'were'} {plural(total, 'investigation')} into "
+            f"{plural(cases, 'case')} received from {period}."
+        ]
+    sentences += _outcome_sentences(shown, suppressed)
+    open_ = shown.open_investigations
+    if open_ == SUPPRESSED:
+        sentences.append("The number of investigations still open is not published.")
+    elif open_:
+        noun, verb = ("investigation", "is") if open_ == 1 else ("investigations", "are")
+        sentences.append(f"{starting(open_)} {noun} {verb} still open.")
     return sentences

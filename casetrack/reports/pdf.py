@@ -12,7 +12,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from casetrack import vocab
-from casetrack.reports.figures import SUPPRESS_BELOW, OutcomeFigures
+from casetrack.reports.figures import SUPPRESSED, Count, OutcomeFigures
+from casetrack.reports.release import Published, publish
 
 STATIC_SCHEME = "casetrack"
 
@@ -41,16 +42,22 @@ class LockedFetcher(URLFetcher):
         )
 
 
-def render_pdf(html: str, static_folder: str | Path) -> tuple[bytes, LockedFetcher]:
+# A tagged PDF (SPEC §15): PDF/UA-1, with a structure tree, the document's language and title.
+TAGGED = {"pdf_variant": "pdf/ua-1"}
+
+
+def render_pdf(
+    html: str, static_folder: str | Path, tagged: bool = False
+) -> tuple[bytes, LockedFetcher]:
     fetcher = LockedFetcher(static_folder)
     document = HTML(string=html, base_url=f"{STATIC_SCHEME}:/static/", url_fetcher=fetcher)
-    return document.write_pdf(), fetcher
+    return document.write_pdf(**(TAGGED if tagged else {})), fetcher
 
 
 # ---- charts ---------------------------------------------------------------------------------
 #
 # Horizontal bar charts written as SVG markup: real <text> for labels and values (drawn in the
-# PDF's own font, so they can be selected, searched and read aloud), a <title> and <desc>
+# PDF's own font, so they can be selected, searched and read aloud), a <title>
 # carrying the same figures for assistive technology, and no external references. Layout is in
 # points; text widths are estimated from Arial's metrics (Liberation Sans has the same widths).
 
@@ -116,14 +123,15 @@ def _n(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def bar_chart(key: str, labels: list[str], values: list[int], title: str, suppressed: bool) -> str:
+def bar_chart(key: str, labels: list[str], values: list[Count], title: str) -> str:
     """A horizontal bar chart as an inline SVG element, one bar per label, each with its value.
 
-    In publication mode a value from 1 to 4 has no bar and reads '*', with a note under the
-    chart. `key` makes the ids of the title and description unique in the document."""
-    hidden = [suppressed and 0 < v < SUPPRESS_BELOW for v in values]
-    texts = ["*" if h else str(v) for v, h in zip(values, hidden, strict=True)]
-    shown = [0 if h else v for v, h in zip(values, hidden, strict=True)]
+    A figure not published has no bar and reads '[c]', with a note under the chart. `key`
+    makes the ids of the title and description unique in the document. The title element
+    carries the figures too: WeasyPrint makes it the chart's alternative text in the PDF."""
+    hidden = [v == SUPPRESSED for v in values]
+    texts = ["[c]" if h else str(v) for v, h in zip(values, hidden, strict=True)]
+    shown = [0 if h else int(v) for v, h in zip(values, hidden, strict=True)]
     rows = [wrap(label, LABEL_MAX) for label in labels]
     widest = max((text_width(line) for lines in rows for line in lines), default=0)
     label_width = min(widest, LABEL_MAX)  # a longer unbreakable word would run off the left
@@ -164,28 +172,29 @@ def bar_chart(key: str, labels: list[str], values: list[int], title: str, suppre
     if any(hidden):
         parts.append(
             f'<text x="0" y="{_n(height + NOTE_SIZE)}" font-size="{_n(NOTE_SIZE)}" '
-            f'fill="{SECONDARY}">* a number from 1 to 4, not shown</text>'
+            f'fill="{SECONDARY}">[c] not published: a number from 1 to 4, or one that would '
+            "reveal one</text>"
         )
         height += NOTE_SIZE + 6
 
     described = "; ".join(
-        f"{label}: {'a number from 1 to 4, not shown' if h else v}"
+        f"{label}: {'not published' if h else v}"
         for label, v, h in zip(labels, values, hidden, strict=True)
     )
     return (
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'aria-labelledby="chart-{key}-title chart-{key}-desc" '
+        f'aria-labelledby="chart-{key}-title" '
         f'width="{_n(CHART_WIDTH)}pt" height="{_n(height)}pt" '
         f'viewBox="0 0 {_n(CHART_WIDTH)} {_n(height)}">'
-        f'<title id="chart-{key}-title">{escape(title)}</title>'
-        f'<desc id="chart-{key}-desc">{escape(described)}.</desc>'
+        f'<title id="chart-{key}-title">{escape(title)}: {escape(described)}.</title>'
         f'<g font-family="{FONT}" font-size="{_n(FONT_SIZE)}" fill="{TEXT}">'
         f'<text x="0" y="{_n(TITLE_SIZE + 1)}" font-size="{_n(TITLE_SIZE)}" '
         f'font-weight="bold">{escape(title)}</text>' + "".join(parts) + "</g></svg>"
     )
 
 
-def charts(figures: OutcomeFigures, suppressed: bool) -> dict[str, str]:
+def charts(figures: OutcomeFigures | Published, suppressed: bool) -> dict[str, str]:
+    figures = publish(figures, suppressed)
     groups = figures.by_outcome_group
     result = {
         "outcome_groups": bar_chart(
@@ -193,7 +202,6 @@ def charts(figures: OutcomeFigures, suppressed: bool) -> dict[str, str]:
             [vocab.OUTCOME_GROUPS[g].split(":")[0] for g in groups],
             list(groups.values()),
             "Finalised investigations by outcome group",
-            suppressed,
         ),
     }
     if len(figures.by_year) > 1:
@@ -202,10 +210,12 @@ def charts(figures: OutcomeFigures, suppressed: bool) -> dict[str, str]:
             list(figures.by_year),
             list(figures.by_year.values()),
             "Investigations by year received",
-            suppressed,
         )
     categories = dict(
-        sorted(((c, n) for c, n in figures.by_category.items() if n), key=lambda item: -item[1])
+        sorted(
+            ((c, n) for c, n in figures.by_category.items() if n),
+            key=lambda item: -1 if item[1] == SUPPRESSED else -item[1],
+        )
     )
     if categories:
         result["by_category"] = bar_chart(
@@ -213,6 +223,5 @@ def charts(figures: OutcomeFigures, suppressed: bool) -> dict[str, str]:
             [vocab.CATEGORIES[c] for c in categories],
             list(categories.values()),
             "Investigations by policy breach category",
-            suppressed,
         )
     return result

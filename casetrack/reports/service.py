@@ -7,14 +7,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, distinct, extract, func, select
+from sqlalchemy import Integer, Select, and_, case, cast, distinct, extract, func, select
 
 from casetrack import vocab
 from casetrack.cases.models import Case, CaseCategory, CasePlatform, Investigation, Person
 from casetrack.cases.workflow import State
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
-from casetrack.reports.figures import OutcomeFigures, Period, complete, outcome_groups
+from casetrack.reports.figures import (
+    OutcomeFigures,
+    Period,
+    complete,
+    median_of,
+    outcome_groups,
+)
 from casetrack.timeutil import today
 
 
@@ -79,6 +85,13 @@ def _queries(period: Period, scope: Scope) -> dict[str, Select]:
         )
         .group_by(Case.force_id, Case.department_id, year),
     }
+    finalised = _investigations(period, scope).where(Investigation.outcome.is_not(None))
+    kinds = (Investigation.proceedings, Investigation.finding)
+    queries["proceedings"] = finalised.add_columns(*kinds, func.count()).group_by(*kinds)
+    days, suspended = _days_to_finalise()
+    queries["timeliness"] = finalised.add_columns(days, suspended, func.count()).group_by(
+        days, suspended
+    )
     for name, model in (("category", CaseCategory), ("platform", CasePlatform)):
         queries[name] = (
             _investigations(period, scope)
@@ -87,6 +100,64 @@ def _queries(period: Period, scope: Scope) -> dict[str, Select]:
             .group_by(model.code)
         )
     return queries
+
+
+def _days_to_finalise() -> tuple[Any, Any]:
+    """Days from receipt to the outcome, and the days of those spent suspended (the overlap of
+    the suspension with them), as SQL on either database (SPEC §14.3)."""
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+
+    def days(later: Any, earlier: Any) -> Any:
+        if sqlite:
+            return cast(func.julianday(later) - func.julianday(earlier), Integer)
+        return later - earlier
+
+    least, greatest = (func.min, func.max) if sqlite else (func.least, func.greatest)
+    outcome, received = Investigation.outcome_date, Case.received_date
+    end = least(func.coalesce(Investigation.suspended_to, outcome), outcome)
+    start = greatest(Investigation.suspended_from, received)
+    suspended = case(
+        (
+            and_(Investigation.suspended_from.is_not(None), end > start),
+            days(end, start),
+        ),
+        else_=0,
+    )
+    return days(outcome, received), suspended
+
+
+def _proceedings_figures(rows: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """By proceedings and by finding (SPEC §14.3): "not_applicable" is a finding where there
+    were no proceedings; "not_recorded" a record that does not say (most imported history)."""
+    by_proceedings: dict[str, int] = {}
+    by_finding: dict[str, int] = {}
+    for proceedings, finding, n in rows:
+        kind = proceedings if proceedings in vocab.PROCEEDINGS else "not_recorded"
+        if kind == "none":
+            found = "not_applicable"
+        else:
+            found = finding if finding in vocab.FINDINGS else "not_recorded"
+        by_proceedings[kind] = by_proceedings.get(kind, 0) + int(n)
+        by_finding[found] = by_finding.get(found, 0) + int(n)
+    return (
+        complete(by_proceedings, list(vocab.PROCEEDINGS_FIGURES)),
+        complete(by_finding, list(vocab.FINDING_FIGURES)),
+    )
+
+
+def _timeliness(rows: list[Any]) -> dict[str, float | None]:
+    total: dict[int, int] = {}
+    unsuspended: dict[int, int] = {}
+    for days, suspended, n in rows:
+        if days is None:
+            continue
+        total[int(days)] = total.get(int(days), 0) + int(n)
+        key = int(days) - int(suspended or 0)
+        unsuspended[key] = unsuspended.get(key, 0) + int(n)
+    return {
+        "median_days_to_finalise": median_of(total),
+        "median_days_to_finalise_excluding_suspension": median_of(unsuspended),
+    }
 
 
 def _run_together(queries: dict[str, Select]) -> dict[str, list[Any]]:
@@ -136,6 +207,7 @@ def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
     places = [(f, d, int(y), int(n), int(c)) for f, d, y, n, c in found["places"]]
     codes = {kind: {code: int(n) for code, n in found[kind]} for kind in ("category", "platform")}
     by_outcome_all = _tally(subjects, 0)
+    by_proceedings, by_finding = _proceedings_figures(found["proceedings"])
     forces = sorted(scope.forces, key=lambda f: f.code)
     code_of = {f.id: f.code for f in forces}
     departments = db.session.execute(
@@ -171,5 +243,8 @@ def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
             {period.year_key(y): n for y, n in _tally(places, 2, 3).items()}, period.years(today())
         ),
         department_names={f"{force}/{code}": f"{name} ({force})" for _, code, name, force in shown},
+        by_proceedings=by_proceedings,
+        by_finding=by_finding,
+        timeliness=_timeliness(found["timeliness"]),
         force_names={f.code: f.name for f in forces},
     )

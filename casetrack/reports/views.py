@@ -1,4 +1,5 @@
-"""The report page (figures first) and its PDF, CSV and JSON downloads."""
+"""The report page (figures first) and its downloads: PDF, HTML, ODS, CSV (with its CSV on
+the Web metadata) and JSON."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission, Role
 from casetrack.extensions import db
 from casetrack.reports import document
-from casetrack.reports.figures import Period, calendar_year, financial_year, suppress
+from casetrack.reports.figures import Period, calendar_year, financial_year
+from casetrack.reports.formats import CONFIDENTIAL_NOTE
 from casetrack.reports.forms import ReportForm
 from casetrack.reports.headlines import headlines
 from casetrack.timeutil import today
@@ -24,6 +26,9 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "html": "text/html; charset=utf-8",
+    "csv-metadata": "application/csvm+json",
 }
 
 
@@ -114,7 +119,7 @@ def _report_request(form: ReportForm) -> document.ReportRequest | None:
 def index() -> ResponseReturnValue:
     form = _form()
     report = _report_request(form)
-    figures = document.compute(report) if report else None
+    figures = document.release(report, document.compute(report)) if report else None
     if report is not None:  # the figures on screen are a report too (SPEC §9.1)
         record(
             "report_viewed",
@@ -137,15 +142,26 @@ def index() -> ResponseReturnValue:
         figures=figures,
         vocab=vocab,
         sentences=headlines(figures, report.suppressed) if figures else [],
+        confidential_note=CONFIDENTIAL_NOTE,
         period_text=report.period.title(today()) if report else "",
-        n=(lambda v: suppress(v, report.suppressed)) if report else str,
         query=request.query_string.decode(),
     )
 
 
-@bp.route("/outcomes.<any(pdf, csv, json):fmt>")
+@bp.route("/outcomes.<any(pdf, csv, json, ods, html):fmt>")
 @require(Permission.REPORT_VIEW)
 def download(fmt: str) -> ResponseReturnValue:
+    return _download(fmt)
+
+
+@bp.route("/outcomes.csv-metadata.json")
+@require(Permission.REPORT_VIEW)
+def csv_metadata() -> ResponseReturnValue:
+    """The CSV on the Web metadata of the CSV download with the same choices (SPEC §15)."""
+    return _download("csv-metadata")
+
+
+def _download(fmt: str) -> ResponseReturnValue:
     form = _form()
     report = _report_request(form)
     if report is None:
@@ -157,7 +173,6 @@ def download(fmt: str) -> ResponseReturnValue:
             figures=None,
             vocab=vocab,
             sentences=[],
-            n=str,
             query="",
         ), 400
     figures = document.compute(report)

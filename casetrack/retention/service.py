@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 
 from casetrack.audit.service import record
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, can
 from casetrack.cases.access import visible_cases
 from casetrack.cases.deadlines import add_months
-from casetrack.cases.models import Case
+from casetrack.cases.models import Case, CaseCorrection, CaseLink, CaseNote
 from casetrack.cases.workflow import State
 from casetrack.errors import DomainError
 from casetrack.evidence import service as evidence
@@ -80,6 +80,15 @@ def delete_case(case: Case, user: User, reason: str, confirmation: str) -> list[
             "investigations": len(case.investigations),
             "evidence": [{"item": i.id, "sha256": i.sha256, "size": i.size} for i in items],
         },
+    )
+    # The casework rows (SPEC §12) go with the case: corrections, notes (corrections of notes
+    # first, as they point to the notes they correct) and links from either side.
+    db.session.execute(delete(CaseCorrection).where(CaseCorrection.case_id == case.id))
+    notes = CaseNote.__table__
+    db.session.execute(update(notes).where(notes.c.case_id == case.id).values(corrects_id=None))
+    db.session.execute(delete(CaseNote).where(CaseNote.case_id == case.id))
+    db.session.execute(
+        delete(CaseLink).where(or_(CaseLink.case_id == case.id, CaseLink.other_id == case.id))
     )
     db.session.delete(case)
     db.session.flush()

@@ -8,14 +8,16 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
 from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission
+from casetrack.auth.signin import require_recent_second_factor
 from casetrack.cases.access import load_case
-from casetrack.errors import DomainError
+from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db
+from casetrack.forms import Length
 from casetrack.retention import service
 
 bp = Blueprint("retention", __name__, url_prefix="/retention")
@@ -30,7 +32,10 @@ class DeleteForm(FlaskForm):
     confirmation = StringField(
         "Type the case reference to confirm",
         widget=GovTextInput(),
-        validators=[InputRequired("Type the case reference to confirm"), Length(max=40)],
+        validators=[
+            InputRequired("Type the case reference to confirm"),
+            Length(max=40, name="The case reference"),
+        ],
     )
     submit = SubmitField("Delete this case and its evidence", widget=GovSubmitInput())
 
@@ -50,6 +55,7 @@ def index() -> ResponseReturnValue:
 
 @bp.route("/<int:case_id>", methods=["GET", "POST"])
 @require(Permission.RETENTION_DECIDE)
+@require_recent_second_factor  # step-up (SPEC §16)
 def decide(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
     if not service.has_passed(case):
@@ -64,7 +70,7 @@ def decide(case_id: int) -> ResponseReturnValue:
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field or "reason").errors.append(error.message)
+            show_on_form(form, error, "reason")
         else:
             service.remove_files(files)  # after the commit: a failure above loses nothing
             flash(

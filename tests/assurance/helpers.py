@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Flask
 
+from conftest import finish_sign_in
+
 PASSWORD = "correct horse battery staple"  # tests/conftest.py TEST_PASSWORD
 ACCESS_DENIED = "You do not have access to this page"
 NOT_FOUND = "Page not found"
@@ -42,6 +44,7 @@ def signed_in_client(app: Flask, user: Any, password: str = PASSWORD) -> Any:
     response = client.post(
         "/sign-in", data={"email": user.email, "password": password, "csrf_token": token}
     )
+    response = finish_sign_in(client, response, user.email)  # the second factor (SPEC §16)
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
     return client
 

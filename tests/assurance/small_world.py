@@ -35,6 +35,7 @@ def load_small_demo() -> None:
     from casetrack.auth.models import User
     from casetrack.auth.service import create_user
     from casetrack.cases import service
+    from casetrack.cases.proceedings_service import ProceedingsDetails, record_proceedings
     from casetrack.cases.workflow import Action
     from casetrack.demo import DEMO_PASSWORD, FORCES, USERS
     from casetrack.evidence import service as evidence
@@ -134,6 +135,19 @@ def load_small_demo() -> None:
                         rationale="Not required.",
                     )
                     for i in inv_ids:
+                        record_proceedings(
+                            case,
+                            psd,
+                            case.version,
+                            i,
+                            ProceedingsDetails(
+                                case_to_answer=True,
+                                proceedings="misconduct_meeting",
+                                proceedings_date=today(),
+                                chair="Supt A. Chair",
+                                finding="misconduct",
+                            ),
+                        )
                         service.perform(
                             case,
                             Action.RECORD_OUTCOME,
@@ -142,6 +156,7 @@ def load_small_demo() -> None:
                             investigation_id=i,
                             outcome="written_warning",
                             outcome_date=today(),
+                            rationale="Found at the meeting.",
                         )
                 else:
                     service.perform(case, Action(step), actor, case.version, note="Because.")

@@ -94,6 +94,7 @@ FIELDS = [
         ("action.severity.rationale", "severity rationale"),
         ("action.iopc.reference", "IOPC reference"),
         ("action.iopc.rationale", "IOPC rationale"),
+        ("action.outcome.rationale", "outcome rationale"),
         ("action.close.note", "closing note"),
         ("action.reopen.note", "reopening reason"),
         ("action.withdraw.note", "withdrawal reason"),
@@ -350,6 +351,10 @@ def build_and_render(app: Flask, run: Run, users: dict[str, Any], org: dict[str,
         fits["subject_number"] = run.marker("case.subject_number")
         run.refused["case.subject_number"] = "record a concern"
         response = _post(run, client, "/cases/new", fits, "record a concern (plain number)")
+    if response.status_code != 302:  # a payload that is not an http(s) address (SPEC §12)
+        fits["content_urls"] = "https://facebook.example/p/" + run.marker("case.content_urls")
+        run.refused["case.content_urls"] = "record a concern"
+        response = _post(run, client, "/cases/new", fits, "record a concern (plain address)")
     case_a = _case_id(response)
     [inv] = _investigations(case_a)
     _act(
@@ -468,7 +473,12 @@ def build_and_render(app: Flask, run: Run, users: dict[str, Any], org: dict[str,
         psd_client,
         case_a,
         "record_outcome",
-        {"investigation": str(inv), "outcome": "written_warning", "outcome_date": _date(0)},
+        {
+            "investigation": str(inv),
+            "outcome": "resigned",  # ends any stage, with or without proceedings (SPEC §14.1)
+            "outcome_date": _date(0),
+            "rationale": v("action.outcome.rationale"),
+        },
     )
     _act(run, psd_client, case_a, "close", {"note": v("action.close.note")})
     _act(run, psd_client, case_a, "reopen", {"note": v("action.reopen.note")})

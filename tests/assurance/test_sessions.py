@@ -28,7 +28,7 @@ from casetrack.auth.permissions import Role, role_can
 
 from .figures import FULL
 from .findings import finding
-from .helpers import CSRF_REFUSED, PASSWORD, csrf, signed_in_client
+from .helpers import CSRF_REFUSED, PASSWORD, csrf, finish_sign_in, signed_in_client
 from .test_access_matrix import _state_fingerprint
 from .world import build_world
 
@@ -402,6 +402,9 @@ def test_csrf_on_every_post_route(app: Flask, world, backend: str, figures) -> N
                 "department_id": world.department.id,
                 "case_id": world.cases["own_department"].id,
                 "item_id": world.items["own_department"].id,
+                "link_id": 1,  # refused before any link or person is looked up
+                "person_id": 1,
+                "investigation_id": world.cases["own_department"].investigations[0].id,
                 **params,
             },
         )
@@ -491,6 +494,7 @@ def test_sign_in_never_redirects_off_site(
             query_string={"next": target},
             data={"email": user.email, "password": PASSWORD, "csrf_token": token},
         )
+        response = finish_sign_in(client, response, user.email)  # where it goes after both
         location = response.headers.get("Location", "")
         if response.status_code != 302 or browser_target(location) != "casetrack.example":
             off_site.append(
@@ -519,5 +523,6 @@ def test_control_characters_in_next_are_refused(app: Flask, people, target: str)
         query_string={"next": target},
         data={"email": user.email, "password": PASSWORD, "csrf_token": csrf(client, "/sign-in")},
     )
+    response = finish_sign_in(client, response, user.email)
     assert response.status_code == 302
     assert browser_target(response.headers["Location"]) == "casetrack.example"

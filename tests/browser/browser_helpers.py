@@ -78,9 +78,39 @@ def check_accessibility(page: Page, label: str) -> dict[str, Any]:
 
 
 def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:
-    """Sign in through the real form, as a person would."""
+    """Sign in through the real form, as a person would, then show the second factor."""
     page.goto(f"{server.url}/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
+    second_factor(page, server.app, email)
+
+
+def second_factor(page: Page, app: Flask, email: str) -> None:
+    """On the second-factor page, type the authenticator app's code (a recovery code once
+    this window's codes are used); on the set-up page, set an app up. Else nothing."""
+    import pyotp
+
+    from conftest import KNOWN_RECOVERY_CODES, recovery_code, totp_code
+
+    path = page.url.split("?")[0]
+    if path.endswith("/sign-in/second-factor"):
+        code = totp_code(app, email)
+        if code is None:
+            page.get_by_role("link", name="Use a recovery code").click()
+            code = recovery_code(app, email)
+            assert code, f"no unused code left for {email}"
+            page.get_by_label("Recovery code").fill(code)
+        else:
+            page.get_by_label("Code from your authenticator app").fill(code)
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("load")
+    elif path.endswith("/sign-in/set-up"):
+        secret = page.locator("[data-totp-secret]").inner_text().replace(" ", "")
+        page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("load")
+        KNOWN_RECOVERY_CODES[secret] = page.locator("[data-recovery-codes] code").all_inner_texts()
+        page.get_by_role("button", name="I have saved my recovery codes").click()
+        page.wait_for_load_state("load")

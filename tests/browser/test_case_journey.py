@@ -195,7 +195,13 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
     case_id = int(re.search(r"/cases/(\d+)$", case_url).group(1))  # type: ignore[union-attr]
     content = main(page)
     expect(page.get_by_text("West Midlands Police — Birmingham East NPU")).to_be_visible()
-    expect(content).to_contain_text("Conduct matter raised internally — Colleague")
+    summary = content.locator(".govuk-summary-list").first
+    expect(summary.locator(".govuk-summary-list__row", has_text="Type")).to_contain_text(
+        "Conduct matter raised internally"
+    )
+    expect(summary.locator(".govuk-summary-list__row", has_text="How it came in")).to_contain_text(
+        "Colleague"
+    )
     expect(content).to_contain_text("Facebook Messenger")
     expect(content).to_contain_text("@pc_casey_j")
     subjects = page.get_by_role("table", name=re.compile("Subjects"))
@@ -344,7 +350,7 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
 
     # ---- 5. A refused action on the closed case changes nothing -----------------------------
     page.goto(f"{live_server.url}/cases/{case_id}/withdraw")
-    expect(h1(page)).to_have_text("You cannot withdraw now")
+    expect(h1(page)).to_have_text("You cannot withdraw this concern now")
     expect(content).to_contain_text("not possible while the case is closed")
     expect(content).to_contain_text("Nothing has been changed")
     expect(content.get_by_role("button")).to_have_count(0)

@@ -115,11 +115,16 @@ def headline_sentences(page: Page) -> list[str]:
     return [" ".join(p.split()) for p in page.locator(".govuk-inset-text p").all_inner_texts()]
 
 
+def read(value: Any, hidden: str = "[c]") -> str:
+    """A JSON figure as people read it: "*" is [c] (SPEC §6)."""
+    return hidden if value == "*" else str(value)
+
+
 def table_value(page: Page, table_id: str, row: str) -> str:
     table = page.locator(f"table#{table_id}")
     cells = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=row, exact=True))
     expect(cells).to_have_count(1)
-    return cells.get_by_role("cell").inner_text().strip()
+    return cells.get_by_role("cell").inner_text().replace("(not published)", "").strip()
 
 
 def download(page: Page, name: str) -> tuple[Download, bytes]:
@@ -200,7 +205,7 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
         page.get_by_role("group", name="Forces").get_by_label("West Midlands Police (WMP)")
     ).to_be_checked()
     # No choice of version for leadership: the page says their figures are always protected.
-    expect(page.get_by_label("Publication version: show numbers from 1 to 4 as *")).to_have_count(0)
+    expect(page.get_by_label(re.compile(r"^Publication version"))).to_have_count(0)
     expect(page.get_by_role("main")).to_contain_text("Your figures are always the publication")
     page.get_by_label("FOI reference (optional)").fill(FOI_REFERENCE)
     page.get_by_role("group", name="Security marking").get_by_label("OFFICIAL", exact=True).check()
@@ -213,14 +218,17 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
     )
     expect(page).to_have_url(re.compile(r"[?&]basis=range\b"))
     main = page.get_by_role("main")
-    expect(main).to_contain_text("Publication version: numbers from 1 to 4 are shown as *.")
+    expect(main).to_contain_text("Publication version: [c] confidential: not published")
     sentences = headline_sentences(page)
     assert sentences and period in sentences[0], sentences
     # Small numbers never appear as numerals in the sentences of a publication version.
     for sentence in sentences:
         assert not re.search(r"(?<![\d/])[1-4](?![\d/])", sentence.replace(period, "")), sentence
     page_cells = page.locator("table.ct-figures td").all_inner_texts()
-    assert "*" in page_cells, "the demo data should have some counts from 1 to 4"
+    # a hidden figure reads [c], with words for screen readers (issue 17)
+    assert any(c.startswith("[c]") for c in page_cells), "the demo should have hidden counts"
+    hidden_words = page.locator("table.ct-figures td .govuk-visually-hidden").first
+    expect(hidden_words).to_have_text(" (not published)")  # words for screen readers
     journey.shot("publication-figures", axe=True)
 
     # ---- 4. JSON: the §6.1 contract, suppressed --------------------------------------------
@@ -250,11 +258,11 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
             assert value == 0 or value >= 5, f"{where} = {value} is not suppressed"
     assert stars, "the demo data should have some counts from 1 to 4"
     # The page shows the same figures as the JSON.
-    assert table_value(page, "totals", "Investigations (one per person in a case)") == str(
+    assert table_value(page, "totals", "Investigations (one per person in a case)") == read(
         data["total_investigations"]
     )
     for code, label in vocab.OUTCOME_GROUPS.items():
-        assert table_value(page, "by-outcome-group", label) == str(data["by_outcome_group"][code])
+        assert table_value(page, "by-outcome-group", label) == read(data["by_outcome_group"][code])
 
     # ---- 5. CSV: the same numbers, breakdown by breakdown ----------------------------------
     csv_file, body = download(page, "Download CSV")
@@ -269,11 +277,11 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
         assert key not in values, f"{key} twice in the CSV"
         values[key] = row["value"]
     for total in TOTALS:
-        assert values[("total", total)] == str(data[total]), total
+        assert values[("total", total)] == read(data[total]), total
     for key in CONTRACT_KEYS:
         if key.startswith("by_"):
             for code, value in data[key].items():
-                assert values.get((key.removeprefix("by_"), code)) == str(value), (key, code)
+                assert values.get((key.removeprefix("by_"), code)) == read(value), (key, code)
 
     # ---- 6. PDF: headlines as on the page, the marking, page numbers -----------------------
     pdf_file, body = download(page, "Download PDF")
@@ -291,7 +299,21 @@ def test_leadership_downloads_a_publication_version(page: Page, live_server: Liv
         assert "OFFICIAL" in page_text, f"no marking on page {number}"
     assert FOI_REFERENCE in text
     assert "West Midlands Police (WMP)" in text
-    assert "Numbers from 1 to 4 are shown as *" in text
+    assert "[c] confidential: not published" in text
+    assert "(not published)" not in text  # the screen-reader words are for the web page
+
+    # ---- 7. HTML report and ODS workbook (SPEC §15): axe on the HTML -------------------------
+    html_file, body = download(page, "Download HTML")
+    assert html_file.suggested_filename == f"{stem}.html"
+    report_page = page.context.new_page()
+    report_page.set_content(body.decode())
+    for sentence in sentences:
+        expect(report_page.get_by_role("main")).to_contain_text(sentence)
+    check_accessibility(report_page, "reports-html-report")
+    report_page.close()
+    ods_file, body = download(page, "Download spreadsheet (ODS)")
+    assert ods_file.suggested_filename == f"{stem}.ods"
+    assert body.startswith(b"PK") and b"application/vnd.oasis.opendocument.spreadsheet" in body
     # The page is unchanged by the downloads.
     expect(page.locator(".govuk-summary-list__row").filter(has_text="Period")).to_contain_text(
         period

@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from casetrack.auth.permissions import ROLE_LABELS, Role
 from casetrack.demo import DEMO_PASSWORD, USERS
+from conftest import totp_code
 
 from .browser_helpers import LiveServer, check_accessibility, screenshot, sign_in
 
@@ -173,6 +174,14 @@ def test_sign_in_with_the_keyboard_only(page: Page, live_server: LiveServer) -> 
     page.keyboard.press("Tab")
     expect(page.get_by_label("Password", exact=True)).to_be_focused()
     page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+
+    # The second factor (SPEC §16), by keyboard too. The redirect keeps the #main-content
+    # fragment, so the next Tab stop is the code.
+    expect(h1(page)).to_have_text("Confirm it is you")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Code from your authenticator app")).to_be_focused()
+    page.keyboard.type(totp_code(live_server.app, email) or "")
     page.keyboard.press("Enter")
 
     # The form posts to /sign-in#main-content (the skip link's fragment); the browser keeps

@@ -1,0 +1,204 @@
+"""Every severity × proceedings × finding × outcome against a hand-written table (SPEC §14.1,
+shared/reference/conduct-regulations-2020.md). The tables below were written from the
+regulations, not from casetrack/cases/proceedings.py: a wrong rule there fails here."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import product
+
+import pytest
+
+from casetrack import vocab
+from casetrack.cases.proceedings import Standing, outcome_refusal, proceedings_refusal
+
+L = {"resigned", "retired"}  # end any stage (regulation 4)
+NONE_ = {"nfa", "reflective_practice"}  # no sanction
+NCTA = {"no_case_to_answer"} | NONE_ | L  # no case to answer (regulation 23)
+W = {"written_warning", "final_written_warning"}
+GM_OUTCOMES = {"final_written_warning", "reduction_in_rank", "dismissed"}  # 42(3)(b), 62(1)
+NOTHING: set[str] = set()  # these proceedings cannot be recorded at all
+
+# An officer (a sergeant), concern received in 2026, PSD has assessed, no final written warning
+# in force, one incident. (severity, proceedings, finding) → the outcomes allowed.
+OFFICER_2026 = {
+    # no misconduct: no proceedings (14(5)); NFA or reflective practice (14(2))
+    ("no_misconduct", "none", None): NONE_ | L,
+    **{
+        ("no_misconduct", "none", f): NOTHING
+        for f in ("misconduct", "gross_misconduct", "not_proven")
+    },
+    **{
+        ("no_misconduct", p, f): NOTHING
+        for p in ("misconduct_meeting", "misconduct_hearing", "accelerated_hearing")
+        for f in (None, "misconduct", "gross_misconduct", "not_proven")
+    },
+    # misconduct: a meeting (42(2)); a hearing only with a FWW in force; no accelerated hearing
+    ("misconduct", "none", None): NCTA,
+    **{
+        ("misconduct", "none", f): NOTHING for f in ("misconduct", "gross_misconduct", "not_proven")
+    },
+    ("misconduct", "misconduct_meeting", None): NONE_ | L,  # proceedings withdrawn
+    ("misconduct", "misconduct_meeting", "misconduct"): W | L,
+    ("misconduct", "misconduct_meeting", "gross_misconduct"): NOTHING,  # a meeting cannot
+    ("misconduct", "misconduct_meeting", "not_proven"): NONE_ | L,
+    **{
+        ("misconduct", p, f): NOTHING
+        for p in ("misconduct_hearing", "accelerated_hearing")
+        for f in (None, "misconduct", "gross_misconduct", "not_proven")
+    },
+    # gross misconduct: a hearing or (special conditions) an accelerated hearing
+    ("gross_misconduct", "none", None): NCTA,
+    **{
+        ("gross_misconduct", "none", f): NOTHING
+        for f in ("misconduct", "gross_misconduct", "not_proven")
+    },
+    **{
+        ("gross_misconduct", "misconduct_meeting", f): NOTHING
+        for f in (None, "misconduct", "gross_misconduct", "not_proven")
+    },
+    ("gross_misconduct", "misconduct_hearing", None): NONE_ | L,
+    ("gross_misconduct", "misconduct_hearing", "misconduct"): W | L,  # no RiR/dismissal (42(5))
+    ("gross_misconduct", "misconduct_hearing", "gross_misconduct"): GM_OUTCOMES | L,
+    ("gross_misconduct", "misconduct_hearing", "not_proven"): NONE_ | L,
+    ("gross_misconduct", "accelerated_hearing", None): NONE_ | L,
+    ("gross_misconduct", "accelerated_hearing", "misconduct"): L,  # case returned (62(8))
+    ("gross_misconduct", "accelerated_hearing", "gross_misconduct"): GM_OUTCOMES | L,
+    ("gross_misconduct", "accelerated_hearing", "not_proven"): NONE_ | L,
+}
+
+SEVERITIES = ("no_misconduct", "misconduct", "gross_misconduct")
+FINDINGS = (None, *vocab.FINDINGS)
+
+
+def _standing(severity: str, proceedings: str, finding: str | None, **kw) -> Standing:
+    base = {
+        "role": "police_officer",
+        "rank": "sergeant",
+        "received": date(2026, 3, 2),
+        "severity": severity,
+        "psd_assessed": True,
+        "case_to_answer": proceedings != "none",
+        "proceedings": proceedings,
+        "finding": finding,
+    }
+    return Standing(**{**base, **kw})
+
+
+def _allowed(standing: Standing) -> set[str]:
+    if proceedings_refusal(standing) is not None:
+        return set()
+    return {o for o in vocab.OUTCOMES if outcome_refusal(standing, o) is None}
+
+
+def test_the_table_covers_every_combination() -> None:
+    assert set(OFFICER_2026) == set(product(SEVERITIES, vocab.PROCEEDINGS, FINDINGS))
+
+
+@pytest.mark.parametrize(("key", "expected"), sorted(OFFICER_2026.items(), key=str))
+def test_officer_after_2020(key: tuple, expected: set[str]) -> None:
+    assert _allowed(_standing(*key)) == expected
+
+
+@pytest.mark.parametrize("outcome", list(vocab.OUTCOMES))
+def test_every_outcome_is_refused_with_a_reason_or_allowed(outcome: str) -> None:
+    for key in OFFICER_2026:
+        standing = _standing(*key)
+        if proceedings_refusal(standing) is None:
+            refusal = outcome_refusal(standing, outcome)
+            assert refusal is None or len(refusal) > 20
+
+
+def test_management_advice_never_after_1_february_2020() -> None:
+    for key in OFFICER_2026:
+        assert "management_advice" not in _allowed(_standing(*key))
+        assert "management_action" not in _allowed(_standing(*key))
+    refusal = outcome_refusal(
+        _standing("misconduct", "none", None, received=date(2020, 2, 1)), "management_advice"
+    )
+    assert refusal and "1 February 2020" in refusal
+
+
+def test_with_a_final_written_warning_in_force() -> None:
+    fww = {"fww_in_force": True}
+    assert _allowed(_standing("misconduct", "misconduct_hearing", "misconduct", **fww)) == (
+        W | {"reduction_in_rank", "dismissed"} | L
+    )
+    assert _allowed(_standing("misconduct", "misconduct_hearing", "gross_misconduct", **fww)) == (
+        GM_OUTCOMES | L
+    )
+    # an accelerated hearing cannot give a second final written warning (62(3))
+    assert (
+        _allowed(_standing("gross_misconduct", "accelerated_hearing", "gross_misconduct", **fww))
+        == {"reduction_in_rank", "dismissed"} | L
+    )
+
+
+def test_unconnected_incidents_allow_dismissal_for_misconduct_at_a_hearing() -> None:
+    standing = _standing(
+        "gross_misconduct", "misconduct_hearing", "misconduct", unconnected_incidents=True
+    )
+    assert _allowed(standing) == W | {"reduction_in_rank", "dismissed"} | L
+
+
+def test_a_constable_cannot_be_reduced_in_rank() -> None:
+    standing = _standing(
+        "gross_misconduct", "misconduct_hearing", "gross_misconduct", rank="constable"
+    )
+    assert _allowed(standing) == {"final_written_warning", "dismissed"} | L
+
+
+def test_not_assessed_by_psd_only_leaving_ends_it() -> None:
+    for key in OFFICER_2026:
+        standing = _standing(*key, psd_assessed=False)
+        assert {o for o in vocab.OUTCOMES if outcome_refusal(standing, o) is None} == L
+        assert proceedings_refusal(standing) is not None
+
+
+def test_no_case_to_answer_with_proceedings_is_refused() -> None:
+    standing = _standing("misconduct", "misconduct_meeting", None, case_to_answer=False)
+    assert "no case to answer" in (proceedings_refusal(standing) or "").lower()
+    # …and a case to answer with no proceedings allows no sanction but not "no case to answer"
+    standing = _standing("misconduct", "none", None, case_to_answer=True)
+    assert _allowed(standing) == NONE_ | L
+
+
+@pytest.mark.parametrize("role", ["police_staff", "pcso", "volunteer"])
+def test_police_staff_are_not_under_the_regulations(role: str) -> None:
+    """Force policy applies: any proceedings; every outcome except reduction in rank (they have
+    no rank) and the pre-2020 ones."""
+    for proceedings, finding in [("none", None), ("misconduct_meeting", "gross_misconduct")]:
+        standing = _standing("gross_misconduct", proceedings, finding, role=role, rank=None)
+        assert _allowed(standing) == set(vocab.OUTCOMES) - {
+            "reduction_in_rank",
+            "management_advice",
+            "management_action",
+        }
+
+
+def test_before_2020_the_2012_regulations() -> None:
+    old = {"received": date(2019, 11, 4)}
+    legacy = {"management_advice", "management_action", "nfa", "no_case_to_answer"}
+    assert _allowed(_standing("misconduct", "misconduct_meeting", "misconduct", **old)) == (
+        legacy | W | L
+    )
+    assert (
+        _allowed(_standing("gross_misconduct", "misconduct_hearing", "gross_misconduct", **old))
+        == legacy | W | {"dismissed"} | L
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "words"),
+    [
+        ("written_warning", "regulation 42"),
+        ("dismissed", "misconduct hearing"),
+        ("reduction_in_rank", "misconduct hearing"),
+    ],
+)
+def test_messages_name_the_regulation(outcome: str, words: str) -> None:
+    refusal = outcome_refusal(_standing("misconduct", "none", None), outcome)
+    assert refusal and words in refusal
+    refusal = outcome_refusal(_standing("misconduct", "misconduct_meeting", "misconduct"), outcome)
+    if outcome != "written_warning":
+        assert refusal and "42(2)" in refusal
