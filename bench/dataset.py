@@ -22,6 +22,9 @@ from casetrack.timeutil import today
 
 BATCH = 5_000
 NATIONAL_PSD = "psd.national@bench.police.uk"
+# The first force's workforce for the subject picker's measurement (SPEC §12: "a force of
+# 20,000 people"); the others have cases // 40 each. Not in the tests' tiny datasets.
+BIG_FORCE_PEOPLE = 20_000
 
 
 @dataclass
@@ -32,8 +35,11 @@ class World:
     org: Org
     accounts: list[str] = field(default_factory=list)  # sign-ins for the load test
     people_per_force: int = 0
+    big_force_people: int = 0  # the first force's
     seconds: float = 0.0
     rows: int = 0
+    # real values to search for: account handles, content URLs, people's names
+    samples: dict[str, list[str]] = field(default_factory=dict)
 
 
 def table(name: str) -> Any:
@@ -55,9 +61,19 @@ def generate(app: Any, cases: int, seed: int = 20260101) -> World:
             org = _org(conn)
             world = World(cases, org, accounts=_accounts(conn, org, password_hash, sealed))
             world.people_per_force = max(200, cases // 40)
-            people = people_rows(rng, org, world.people_per_force, 1)
+            world.big_force_people = (
+                max(BIG_FORCE_PEOPLE, world.people_per_force)
+                if cases >= 1_000
+                else world.people_per_force
+            )
+            people = people_rows(
+                rng, org, world.people_per_force, 1, {org.force_ids[0]: world.big_force_people}
+            )
             world.rows = _insert(conn, "people", people)
-            world.rows += _cases(conn, rng, org, cases)
+            world.samples["names"] = sorted(
+                {p["name"] for p in people[:: max(1, len(people) // 50)]}
+            )
+            world.rows += _cases(conn, rng, org, cases, world.samples)
         _after_load(db.engine)
     world.seconds = time.monotonic() - started
     return world
@@ -143,10 +159,17 @@ def _accounts(conn: Connection, org: Org, password_hash: str, sealed: list[str])
     return [u["email"] for u in users]
 
 
-def _cases(conn: Connection, rng: random.Random, org: Org, count: int) -> int:
+def _cases(
+    conn: Connection, rng: random.Random, org: Org, count: int, samples: dict[str, list[str]]
+) -> int:
     maker = CaseMaker(rng, org, today())
     rows, done = 0, 0
+    samples.setdefault("handles", [])
+    samples.setdefault("urls", [])
     for batch in maker.batches(received_dates(rng, count, today()), BATCH):
+        for case in batch.cases[:: max(1, min(BATCH, count) // 10)]:
+            samples["handles"].append(case["account_handle"])
+            samples["urls"].append(case["content_urls"])
         rows += _insert(conn, "cases", batch.cases)
         rows += _insert(conn, "case_categories", batch.categories)
         rows += _insert(conn, "case_platforms", batch.platforms)

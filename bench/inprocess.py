@@ -82,6 +82,12 @@ def list_queries(world: World, count: int, seed: int = 11) -> list[tuple[str, st
         "overdue": lambda: [("overdue", "y")],
         "search staff number": lambda: [("q", _staff_number(rng, world))],
         "search reference": lambda: [("q", _reference(rng, world))],
+        # SPEC §12: handles with and without @, a URL fragment, a word of the summary, a name
+        "search handle": lambda: [("q", rng.choice(world.samples["handles"]).lstrip("@"))],
+        "search handle with @": lambda: [("q", rng.choice(world.samples["handles"]))],
+        "search URL fragment": lambda: [("q", _url_fragment(rng, world))],
+        "search summary word": lambda: [("q", rng.choice(SUMMARY_WORDS))],
+        "search name": lambda: [("q", rng.choice(world.samples["names"]))],
         "sort": lambda: [("sort", rng.choice(["received_asc", "reference", "state"]))],
     }  # fmt: skip
     queries = []
@@ -91,6 +97,15 @@ def list_queries(world: World, count: int, seed: int = 11) -> list[tuple[str, st
         page = rng.choices([1, 2, 3, 10], weights=[70, 15, 10, 5])[0]
         queries.append((kind, urlencode([*args, ("page", str(page))])))
     return queries
+
+
+SUMMARY_WORDS = ["custody", "protest", "candidate", "colleague", "discriminatory", "victim"]
+
+
+def _url_fragment(rng: random.Random, world: World) -> str:
+    """The end of a content URL: `post/12345`, as someone pasting part of a link would."""
+    url = rng.choice(world.samples["urls"])
+    return url.rsplit("/", 2)[-2] + "/" + url.rsplit("/", 1)[-1]
 
 
 def _staff_number(rng: random.Random, world: World) -> str:
@@ -161,6 +176,15 @@ class Timings:
         ranked = sorted(self.by_kind.items(), key=lambda kv: -percentile(kv[1], 95))
         return [f"{k}: p95 {percentile(v, 95) * 1000:.0f} ms" for k, v in ranked[:n]]
 
+    def kinds(self, prefix: str = "") -> list[str]:
+        """Every kind starting with prefix, with its count, p50 and p95."""
+        return [
+            f"{k} ({len(v)}): p50 {percentile(v, 50) * 1000:.0f} ms, "
+            f"p95 {percentile(v, 95) * 1000:.0f} ms"
+            for k, v in sorted(self.by_kind.items())
+            if k.startswith(prefix)
+        ]
+
 
 def timed_series(app: Any, client: FlaskClient, urls: list[tuple[str, str]]) -> Timings:
     """GET each (kind, url) after 10 warm-up requests (templates compiled, caches filled)."""
@@ -178,6 +202,35 @@ def timed_series(app: Any, client: FlaskClient, urls: list[tuple[str, str]]) -> 
 
 def case_list(app: Any, client: FlaskClient, queries: list[tuple[str, str]]) -> Timings:
     return timed_series(app, client, [(kind, f"/cases?{query}") for kind, query in queries])
+
+
+def picker_queries(world: World, count: int, seed: int = 13) -> list[tuple[str, str]]:
+    """(kind, URL) for the subject picker's JSON in the first force (20,000 people): what
+    someone types while looking for a person, by name or by staff number."""
+    rng, code = random.Random(seed), world.org.force_codes[0]
+    size = world.big_force_people
+    number = lambda: f"{code}{rng.randint(1, size):05d}"  # noqa: E731
+    kinds: dict[str, Any] = {
+        "surname": lambda: rng.choice(world.samples["names"]).split()[-1],
+        "first letters": lambda: rng.choice(world.samples["names"])[:3],
+        "full name": lambda: rng.choice(world.samples["names"]),
+        "staff number": number,
+        "number, lower case, spaced": lambda: f"{code.lower()} {number()[len(code):]}",
+        "part of a number": lambda: number()[-4:],
+    }  # fmt: skip
+    chosen = [rng.choice(list(kinds)) for _ in range(count)]
+    return [(kind, "/cases/people?" + urlencode({"q": kinds[kind]()})) for kind in chosen]
+
+
+def people_picker(app: Any, world: World, count: int) -> dict[str, Timings]:
+    """The picker's JSON for PSD (the force's 20,000 records) and a Standards Manager (two of
+    its four departments' records)."""
+    code = world.org.force_codes[0].lower()
+    result = {}
+    for who in ("psd", "sm"):
+        client = sign_in(app, f"{who}.{code}@bench.police.uk")
+        result[who] = timed_series(app, client, picker_queries(world, count))
+    return result
 
 
 def case_detail(app: Any, client: FlaskClient, count: int, seed: int = 12) -> Timings:

@@ -132,11 +132,19 @@ class Org:
     sm_user: dict[int, int] = field(default_factory=dict)  # force id → Standards Manager id
 
 
-def people_rows(rng: random.Random, org: Org, per_force: int, first_id: int) -> list[dict]:
+def people_rows(
+    rng: random.Random,
+    org: Org,
+    per_force: int,
+    first_id: int,
+    sizes: dict[int, int] | None = None,
+) -> list[dict]:
+    """Each force's workforce: per_force people, or sizes[force id] where given."""
     rows, next_id = [], first_id
     for force_id, code in zip(org.force_ids, org.force_codes, strict=True):
-        org.people[force_id] = list(range(next_id, next_id + per_force))
-        for n in range(per_force):
+        size = (sizes or {}).get(force_id, per_force)
+        org.people[force_id] = list(range(next_id, next_id + size))
+        for n in range(size):
             role = pick(rng, ROLE_WEIGHTS)
             rank = pick(rng, RANK_WEIGHTS) if role in vocab.RANKED_ROLES else None
             rows.append({

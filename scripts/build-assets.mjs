@@ -2,6 +2,8 @@
 // Build CaseTrack front-end assets into static/dist/ (offline after `npm ci`).
 //   static/src/casetrack.scss  -> static/dist/casetrack.css (compressed)
 //   govuk-frontend.min.js (+ .map)  -> static/dist/
+//   accessible-autocomplete.min.js (+ .map) -> static/dist/ (its CSS is in casetrack.css)
+//   static/src/person-picker.js -> static/dist/person-picker.js
 //   static/src/favicon.svg     -> static/dist/favicon.svg
 //   GOV.UK images referenced by the CSS -> static/dist/images/ (never fonts,
 //   never crown/crest images: the build fails if the CSS references one)
@@ -73,7 +75,13 @@ function checkCss(css) {
 
 // Plain name -> fingerprinted name. The content hash changes whenever the file does, so a
 // fingerprinted URL can be cached "immutable" and a new build is fetched at once.
-const FINGERPRINTED = ["casetrack.css", "govuk-frontend.min.js", "favicon.svg"];
+const FINGERPRINTED = [
+  "casetrack.css",
+  "govuk-frontend.min.js",
+  "favicon.svg",
+  "accessible-autocomplete.min.js",
+  "person-picker.js",
+];
 
 async function fingerprint(name) {
   const content = await readFile(path.join(distDir, name));
@@ -105,6 +113,11 @@ async function main() {
 
   await copy(path.join(govukDist, "govuk-frontend.min.js"), path.join(distDir, "govuk-frontend.min.js"));
   await copy(path.join(govukDist, "govuk-frontend.min.js.map"), path.join(distDir, "govuk-frontend.min.js.map"));
+  const autocomplete = path.join(nodeModules, "accessible-autocomplete", "dist");
+  for (const name of ["accessible-autocomplete.min.js", "accessible-autocomplete.min.js.map"]) {
+    await copy(path.join(autocomplete, name), path.join(distDir, name));
+  }
+  await copy(path.join(srcDir, "person-picker.js"), path.join(distDir, "person-picker.js"));
   await copy(path.join(srcDir, "favicon.svg"), path.join(distDir, "favicon.svg"));
 
   const manifest = {};

@@ -109,6 +109,9 @@ ROUTE_ROLES: dict[str, set[str]] = {
     # §9.1/§16: "resetting a second factor is a two-person act": an administrator asks (a head
     # of PSD approves at approvals.decide)
     "admin.user_second_factor_reset": {"admin"},
+    # §12: search and the subject picker — finding a workforce record is case work (§1), each
+    # role within its own scope (a Standards Manager their departments, PSD their forces)
+    "cases.people_search": CASE_ROLES,
 }
 PUBLIC_ROUTES = {
     "auth.sign_in",

@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import casetrack
+from casetrack.cases.search import include_name
 from casetrack.extensions import db
 
 MIGRATIONS = Path(casetrack.__file__).with_name("migrations")
@@ -23,7 +24,10 @@ def test_single_head() -> None:
 
 def test_upgrade_head_matches_models(app) -> None:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The search's FTS5 tables (SQLite) are not models: left out as env.py leaves them out.
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -19,6 +19,7 @@ role → permission table in casetrack/auth/permissions.py). Object level, every
 
 `case_rule` is registered with `can()`; `visible_cases` is the same view rule as SQL for every
 list (case list, dashboards, retention, people's cases). A test checks the two agree.
+`visible_people` / `may_see_person` say whose workforce records the subject picker may offer.
 `load_case` and `load_item` are how views fetch what they show: 404 for anything the user may
 not see (existence is not revealed), the refusal audited, and every page view audited.
 """
@@ -158,6 +159,41 @@ def visible_cases(user: Any) -> ColumnElement[bool]:
         )
         sees = and_(sees, ~own)
     return sees
+
+
+def visible_people(user: Any) -> ColumnElement[bool]:
+    """SQL condition: the workforce records this user may find by name (the subject picker).
+    A Standards Manager: their own departments' records only, so the picker cannot tell them
+    who has been a subject elsewhere in the force (finding 7; a record outside them is used
+    only through its staff number and name, by find_or_add_person). PSD and the head of PSD:
+    every record of their forces. Anyone else: none. Nobody is offered their own record."""
+    if user.role == Role.STANDARDS_MANAGER:
+        ids = list(user.department_ids)
+        sees: ColumnElement[bool] = Person.department_id.in_(ids) if ids else false()
+    elif user.role in (Role.PSD, Role.PSD_HEAD):
+        ids = list(user.force_ids)
+        sees = Person.force_id.in_(ids) if ids else false()
+    else:
+        return false()
+    number = _own_number(user)
+    if number:
+        sees = and_(
+            sees,
+            ~and_(Person.staff_number == number, Person.force_id.in_(list(user.force_ids))),
+        )
+    return sees
+
+
+def may_see_person(user: Any, person: Person) -> bool:
+    """visible_people for one record already loaded (a choice sent back by a form)."""
+    number = _own_number(user)
+    if number and person.staff_number == number and person.force_id in user.force_ids:
+        return False
+    if user.role == Role.STANDARDS_MANAGER:
+        return person.department_id is not None and person.department_id in user.department_ids
+    if user.role in (Role.PSD, Role.PSD_HEAD):
+        return person.force_id in user.force_ids
+    return False
 
 
 # ---- loading what a page shows ---------------------------------------------------------------

@@ -63,26 +63,50 @@ class VersionedForm(FlaskForm):
 class SubjectChecks:
     """Checked with the rest of the form, so every missing detail is listed at once."""
 
+    def _new_details(self) -> bool:
+        return any(
+            getattr(self, name).data for name in ("subject_name", "subject_number", "subject_role")
+        )
+
+    def _searching(self) -> bool:
+        """A name or number typed into the picker, nobody chosen and no new record begun: the
+        page lists the matches to choose from (see casetrack/cases/picker.py)."""
+        return bool(
+            (self.person_search.data or "").strip()  # type: ignore[attr-defined]
+            and not self.existing_person.data  # type: ignore[attr-defined]
+            and not self._new_details()
+        )
+
+    def validate_person_search(self, field: Any) -> None:
+        if self._searching():
+            raise ValidationError("Choose the person from the matches, or add a new record")
+
     def validate_subject_role(self, field: Any) -> None:
-        if not self.existing_person.data and not field.data:  # type: ignore[attr-defined]
+        if not self.existing_person.data and not field.data and not self._searching():  # type: ignore[attr-defined]
             raise ValidationError("Choose an existing record, or enter the subject's role")
 
     def validate_subject_name(self, field: Any) -> None:
-        if not self.existing_person.data and not (  # type: ignore[attr-defined]
-            field.data or self.subject_number.data  # type: ignore[attr-defined]
+        if (
+            not self.existing_person.data  # type: ignore[attr-defined]
+            and not (field.data or self.subject_number.data)  # type: ignore[attr-defined]
+            and not self._searching()
         ):
             raise ValidationError("Enter the subject's name or staff number")
 
 
 def subject_fields(required: bool) -> dict[str, Any]:
     return {
-        "existing_person": SelectField(
-            "Existing workforce record",
-            widget=GovSelect(),
-            validators=[Optional()],
-            description="Choose the person if they already have a record, or enter their "
-            "details below.",
+        # Without JavaScript: typed, then "Find" lists the matches as radios; with it, an
+        # autocomplete over the same input (static/src/person-picker.js).
+        "person_search": StringField(
+            "Find an existing workforce record",
+            widget=GovTextInput(),
+            validators=[Optional(), Length(max=100)],
+            description="Type their name or staff number, then choose them from the matches.",
         ),
+        "find_person": SubmitField("Find", widget=GovSubmitInput()),
+        # the record chosen: a radio among the matches, or the autocomplete's choice
+        "existing_person": StringField(validators=[Optional()]),
         "subject_name": StringField(
             "Full name", widget=GovTextInput(), validators=[Optional(), Length(max=120)]
         ),
@@ -321,7 +345,7 @@ class ListFilterForm(FlaskForm):
         "Search",
         widget=GovTextInput(),
         validators=[Optional(), Length(max=100)],
-        description="Reference, summary, subject name or number",
+        description="Reference, summary, account handle, web address, subject name or staff number",
     )
     state = SelectField("State", widget=GovSelect(), validators=[Optional()])
     force = SelectField("Force", widget=GovSelect(), validators=[Optional()])

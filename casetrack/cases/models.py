@@ -116,6 +116,9 @@ class Case(db.Model):
         Index("ix_cases_received_id", "received_date", "id"),
         Index("ix_cases_investigator_state", "investigator_id", "state"),
         search_index("ix_cases_search", "reference", "summary"),
+        # account handles and content URLs (migration 0010; on SQLite the FTS5 table does
+        # the work, see casetrack/cases/search.py)
+        search_index("ix_cases_search_content", "account_handle", "content_urls"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

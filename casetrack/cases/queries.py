@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select, union_all
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from casetrack.cases import search
 from casetrack.cases.access import visible_cases
-from casetrack.cases.models import Case, CaseCategory, CasePlatform, Investigation, Person
+from casetrack.cases.models import Case, CaseCategory, CasePlatform, Investigation
 from casetrack.cases.workflow import OPEN_STATES, State
 from casetrack.extensions import db
 from casetrack.timeutil import today
@@ -62,55 +63,29 @@ def overdue_condition(on: date) -> Any:
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _contains(column: Any, text: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match. SQLite's LIKE already ignores (ASCII) case, as its
-    lower() does, so plain LIKE there: the same rows without a lower() call on every row."""
-    pattern = f"%{_escape_like(text)}%"
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
-
-
 # A search matching at most this many cases is shown from their ids; a commoner one by
 # walking the list in order, testing each case, until the page is full.
 SEARCH_IDS_LIMIT = 1000
 
 
 def _matches(text: str) -> ColumnElement[bool]:
-    """Search: the text anywhere in the reference, the summary, or a subject's name or staff
-    number, ignoring case.
+    """Search (what matches, and which index finds it: casetrack/cases/search.py).
 
-    First one query for the ids of the cases it matches, stopping at SEARCH_IDS_LIMIT + 1: a
-    scan of cases (by the trigram index on PostgreSQL) and of people. A rarer search (a
-    reference, a staff number, a name) is then a list of ids, so the page query fetches and
-    sorts just those, instead of walking every case in page order, running the access rule on
-    each. A common one ("facebook") is left as a condition on each case in that walk, which
-    fills the page after a few rows; collecting its ids would read them all.
+    First one query for the ids of the cases it matches, stopping at SEARCH_IDS_LIMIT + 1
+    rows: by the trigram indexes (FTS5 on SQLite, pg_trgm on PostgreSQL) over cases and
+    people. A rarer search (a reference, a handle, a staff number, a name) is then a list of
+    ids, so the page query fetches and sorts just those, instead of walking every case in page
+    order, running the access rule on each. A common one ("facebook") is left as a condition
+    on each case in that walk, which fills the page after a few rows; collecting its ids would
+    read them all. Either way the page query keeps visible_cases(user).
     """
-    found = aliased(Case)
-    direct = select(found.id).where(
-        or_(_contains(found.reference, text), _contains(found.summary, text))
-    )
-    people = select(Person.id).where(
-        or_(_contains(Person.name, text), _contains(Person.staff_number, text))
-    )
-    subjects = select(Investigation.case_id).where(Investigation.person_id.in_(people))
-    ids = set(db.session.scalars(union_all(direct, subjects).limit(SEARCH_IDS_LIMIT + 1)))
-    if len(ids) <= SEARCH_IDS_LIMIT:
-        return Case.id.in_(sorted(ids))
-    subject = exists(
-        select(Investigation.id)
-        .join(Person, Person.id == Investigation.person_id)
-        .where(
-            Investigation.case_id == Case.id,
-            or_(_contains(Person.name, text), _contains(Person.staff_number, text)),
-        )
-    )
-    return or_(_contains(Case.reference, text), _contains(Case.summary, text), subject)
+    needle = search.Needle.of(text)
+    rows = list(db.session.scalars(search.matching_case_ids(needle).limit(SEARCH_IDS_LIMIT + 1)))
+    # Counted before removing duplicates (a case found by its summary and by a subject): a
+    # full batch of rows means there may be more beyond it.
+    if len(rows) <= SEARCH_IDS_LIMIT:
+        return Case.id.in_(sorted(set(rows)))
+    return search.case_condition(needle)
 
 
 def case_list_query(user: Any, filters: CaseFilters) -> Select:

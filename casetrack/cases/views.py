@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +24,7 @@ from casetrack import vocab
 from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission, can
-from casetrack.cases import casework, proceedings_service, service
+from casetrack.cases import casework, picker, proceedings_service, service
 from casetrack.cases import forms as case_forms
 from casetrack.cases.access import load_case
 from casetrack.cases.listing import chosen, list_filters
@@ -45,27 +54,13 @@ def _show(form: Any, error: DomainError, default: str) -> None:
     show_on_form(form, error, default)
 
 
-def _people_choices(department_ids: set[int]) -> list[tuple[str, str]]:
-    """Workforce records of the user's own departments only: the list must not tell a
-    Standards Manager who has been a subject elsewhere in the force. Anyone else is found by
-    typing their staff number, which matches an existing record without listing it."""
-    people = db.session.scalars(
-        select(Person)
-        .where(Person.department_id.in_(department_ids))
-        .order_by(Person.name)
-        .limit(500)
-    ).all()
-    return [("", "None — a new record")] + [
-        (str(p.id), f"{p.display_name}, {vocab.label(vocab.PERSON_ROLES, p.role)}") for p in people
-    ]
-
-
 def _subject_from_form(form: Any, force: Force) -> Person:
-    chosen = form.existing_person.data
-    if chosen:
-        person = db.session.get(Person, int(chosen)) if chosen.isdigit() else None
-        if person is None or person.force_id != force.id:
-            raise DomainError("Choose a workforce record of the case's force", "existing_person")
+    if form.existing_person.data:
+        person = picker.chosen_person(current_user, form.existing_person.data, {force.id})
+        if person is None:  # not one the user may pick here: the same words either way
+            raise DomainError(
+                "Choose a workforce record of the case's force from the matches", "person_search"
+            )
         return person
     if not form.subject_role.data:
         raise DomainError("Choose an existing record, or enter the subject's role", "subject_role")
@@ -98,13 +93,48 @@ def _subject_from_form(form: Any, force: Force) -> Person:
 
 
 def _fill_subject_choices(form: Any, force_ids: set[int]) -> None:
-    form.existing_person.choices = _people_choices(current_user.department_ids)
     departments = db.session.scalars(
         select(Department).where(Department.force_id.in_(force_ids)).order_by(Department.name)
     ).all()
     form.subject_department.choices = [("", "Not known")] + [
         (str(d.id), d.label) for d in departments
     ]
+
+
+def _finding(form: Any) -> bool:
+    """The picker's "Find" button (no JavaScript): list the matches, record nothing."""
+    return request.method == "POST" and bool(form.find_person.data)
+
+
+def _picker_state(form: Any, force_ids: set[int]) -> dict[str, Any]:
+    """What the subject picker shows after a submission: the record already chosen, or the
+    records matching the text typed (audited, committed here), as radios to choose from."""
+    state: dict[str, Any] = {"matches": None, "more": False, "searched": ""}
+    if request.method != "POST":
+        return state
+    chosen = picker.chosen_person(current_user, form.existing_person.data, force_ids)
+    text = (form.person_search.data or "").strip()
+    if chosen is not None:
+        found = picker.Found([chosen], False)
+    elif text and len(text) <= picker.MAX_TEXT:
+        found = picker.find_people(current_user, text, force_ids=force_ids)
+        state["searched"] = text
+    elif _finding(form):
+        form.person_search.errors = [*form.person_search.errors, "Enter a name or staff number"]
+        return state
+    else:
+        return state
+    if text and not found.people and form.person_search.errors:
+        form.person_search.errors = [
+            f"No workforce record you can see matches “{text[:40]}”: check it, or add a new "
+            "record below"
+        ]
+    picker.audit_search(found, text, request.endpoint or "")
+    db.session.commit()
+    state["matches"] = [(str(p.id), picker.person_label(p)) for p in found.people]
+    state["chosen"] = str(chosen.id) if chosen is not None else ""
+    state["more"] = found.more
+    return state
 
 
 def _parse_dates(text: str | None) -> list[date]:
@@ -169,7 +199,7 @@ def new() -> ResponseReturnValue:
         (str(d.id), d.label) for d in current_user.departments
     ]
     _fill_subject_choices(form, current_user.force_ids)
-    if form.validate_on_submit():
+    if not _finding(form) and form.validate_on_submit():
         try:
             department = next(
                 (d for d in current_user.departments if str(d.id) == form.department.data), None
@@ -208,7 +238,8 @@ def new() -> ResponseReturnValue:
             db.session.commit()
             flash(f"Concern recorded as {case.reference}.", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/new.html", form=form)
+    picker_state = _picker_state(form, set(current_user.force_ids))
+    return render_template("cases/new.html", form=form, picker=picker_state, picker_force=None)
 
 
 # ---- case page ------------------------------------------------------------------------------
@@ -262,18 +293,46 @@ def add_subject(case_id: int) -> ResponseReturnValue:
         return page, 403
     form = case_forms.AddSubjectForm(data={"version": case.version})
     _fill_subject_choices(form, {case.force_id})
-    if form.validate_on_submit():
+    if not _finding(form) and form.validate_on_submit():
         try:
             person = _subject_from_form(form, case.force)
             service.add_subject(case, current_user, person, int(form.version.data))
             db.session.commit()
         except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            _show(form, _as_domain_error(error), "existing_person")
+            _show(form, _as_domain_error(error), "person_search")
         else:
             flash(f"{person.display_name} added as a subject.", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/add_subject.html", case=case, form=form)
+    picker_state = _picker_state(form, {case.force_id})
+    return render_template(
+        "cases/add_subject.html",
+        case=case,
+        form=form,
+        picker=picker_state,
+        picker_force=case.force_id,
+    )
+
+
+@bp.route("/people")
+@require(Permission.CASE_VIEW)
+def people_search() -> ResponseReturnValue:
+    """The subject picker's JSON: at most 20 workforce records the user may see whose name or
+    staff number contains `q` (optionally of one force: `force`), audited."""
+    text = request.args.get("q", "")
+    if len(text) > picker.MAX_TEXT:
+        return jsonify(people=[], more=False, error="Type 100 characters or fewer"), 400
+    forces = set(current_user.force_ids)
+    force = request.args.get("force", "")
+    if force:
+        forces &= {int(force)} if force.isascii() and force.isdigit() and len(force) < 10 else set()
+    found = picker.find_people(current_user, text, force_ids=forces)
+    picker.audit_search(found, text, request.endpoint or "")
+    db.session.commit()
+    return jsonify(
+        people=[{"id": p.id, "label": picker.person_label(p)} for p in found.people],
+        more=found.more,
+    )
 
 
 def _as_domain_error(error: Exception) -> DomainError:

@@ -173,7 +173,7 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
     page.get_by_label("Dates the content was posted").fill(
         ", ".join(f"{d.day}/{d.month}/{d.year}" for d in posted)
     )
-    expect(page.get_by_label("Existing workforce record")).to_have_value("")
+    expect(page.get_by_label("Find an existing workforce record")).to_have_value("")
     page.get_by_label("Full name").fill(subject_name)
     page.get_by_label("Staff or collar number").fill(staff_number)
     page.get_by_label("Role", exact=True).select_option(label="Police officer")
