@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from casetrack.audit.service import record
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, Role, can
+from casetrack.cases import access
 from casetrack.cases.access import is_subject, visible_cases
 from casetrack.cases.models import Case, CaseLink, CaseNote, Investigation, Person
 from casetrack.cases.service import _event, _text, _touch, check_version
@@ -323,20 +324,15 @@ def unlink(case: Case, user: User, link_id: str | None, reason: str | None) -> C
 
 
 def may_see_person(user: User, person: Person) -> bool:
-    """A workforce record's page: PSD and the head of PSD see their forces' records; a
-    Standards Manager their departments' records (SPEC §9, finding 7), and anyone else's only
-    if that person is a subject of a case they may see. Nobody looks up their own record."""
+    """A workforce record's page: the records the user may find (access.may_see_person: PSD
+    their forces', a Standards Manager their departments', never their own), and anyone else's
+    only if that person is a subject of a case the user may see."""
+    if access.may_see_person(user, person):
+        return True
     own = normal_staff_number(user.staff_number)
-    if (
-        own
-        and person.force_id in user.force_ids
-        and normal_staff_number(person.staff_number) == own
-    ):
+    mine = person.force_id in user.force_ids and normal_staff_number(person.staff_number) == own
+    if own and mine:
         return False
-    if user.role in (Role.PSD, Role.PSD_HEAD) and person.force_id in user.force_ids:
-        return True
-    if user.role == Role.STANDARDS_MANAGER and person.department_id in user.department_ids:
-        return True
     return bool(history(user, person))
 
 
