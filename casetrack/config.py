@@ -39,6 +39,8 @@ class Defaults:
     PASSWORD_MAX_LENGTH = 256
     FORCE_NAME = "CaseTrack"
     PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
+    # The contact printed on the statistics release's cover sheet (SPEC §15)
+    REPORT_CONTACT = "The Professional Standards Department of the forces named"
     # Time limits (SPEC §3.3), in working days / months.
     ASSESSMENT_DUE_WORKING_DAYS = 5
     PSD_DECISION_DUE_WORKING_DAYS = 10

@@ -289,3 +289,24 @@ def test_a_standards_manager_cannot_record_proceedings(app, make_case, make_user
     auth.sign_in(case.created_by.email)
     url = f"/cases/{case.id}/subjects/{case.investigations[0].id}/proceedings"
     assert auth.client.get(url).status_code == 403
+
+
+def test_due_reports_show_on_the_home_page(
+    app, make_case, make_user, make_force, make_department, auth
+):
+    """SPEC §14.2 without the queues issue yet: the due dates show on the dashboard."""
+    psd = make_user("psd")
+    case = make_case("psd_investigation", psd=psd)
+    auth.sign_in(psd.email)
+    assert _outcome(auth, case, "retired").status_code == 302
+    home = auth.client.get("/").get_data(as_text=True)
+    assert "Reports and accounts due after outcomes" in home
+    assert "Advisory List report" in home and case.reference in home
+    # a Standards Manager of another force sees none of it
+    warks = make_force("WARKS")
+    other = make_user(
+        "standards_manager", forces=[warks], departments=[make_department("NUN", warks)]
+    )
+    outsider = AuthActions(app.test_client())
+    outsider.sign_in(other.email)
+    assert case.reference not in outsider.client.get("/").get_data(as_text=True)

@@ -99,9 +99,13 @@ def test_leadership_home_figures_are_suppressed(app, one_case, make_user, travel
     travel_to(datetime(2018, 5, 2, 12, 0, tzinfo=ZoneInfo("Europe/London")))
     client = _client(app, make_user, "leadership", one_case)
     page = client.get("/").get_data(as_text=True)
-    figures = re.findall(r'<p class="ct-stat__number">\s*([^<]+?)\s*</p>', page)
-    assert figures == ["*", "*", "0", "0"]  # 1 investigation, 1 finalised, 0 action, 0 open
-    assert "shown as *" in page
+    figures = [
+        re.sub(r"<span.*?</span>", "", shown).strip()
+        for shown in re.findall(r'<p class="ct-stat__number">\s*(.*?)\s*</p>', page)
+    ]
+    assert figures == ["[c]", "[c]", "0", "0"]  # 1 investigation, 1 finalised, 0 action, 0 open
+    assert "(not published)" in page  # words for screen readers
+    assert "[c] marks a figure not published" in page
 
 
 # ---- finding 3 --------------------------------------------------------------------------

@@ -400,3 +400,31 @@ def follow_ups(case: Case) -> dict[int, tuple[ReflectiveReview | None, ListRepor
         for r in db.session.scalars(select(ListReport).where(ListReport.investigation_id.in_(ids)))
     }
     return {i: (reviews.get(i), reports.get(i)) for i in ids}
+
+
+def follow_up_rows(
+    reports: list[ListReport], reviews: list[ReflectiveReview]
+) -> list[dict[str, Any]]:
+    """The dashboard's list of what follows outcomes, soonest due first (SPEC §14.2)."""
+    rows = [
+        {
+            "case": r.investigation.case,
+            "subject": r.investigation.person,
+            "what": f"{LIST_NAMES[r.list_name]} report",
+            "due": r.due,
+            "endpoint": "proceedings.list_report",
+            "investigation_id": r.investigation_id,
+        }
+        for r in reports
+    ] + [
+        {
+            "case": r.investigation.case,
+            "subject": r.investigation.person,
+            "what": "Reflective review: the subject's account",
+            "due": r.account_due,
+            "endpoint": "proceedings.review",
+            "investigation_id": r.investigation_id,
+        }
+        for r in reviews
+    ]
+    return sorted(rows, key=lambda row: (row["due"], row["case"].reference))
