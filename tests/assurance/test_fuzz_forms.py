@@ -40,7 +40,8 @@ EXAMPLES = scale(10, 200, "ASSURE_FUZZ_EXAMPLES")
 MAX_PAGES = scale(150, 600)
 # Links never followed: they end the session, stream files, or are the same page again.
 SKIP_LINK = re.compile(
-    r"^/(static/|sign-out)|/download$|/preview$|/evidence/export$|/reports/outcomes\."
+    r"^/(static/|sign-out)|/download$|/preview$|/evidence/export$|/reports/outcomes\.|"
+    r"/pack\.pdf$|^/cases/export\."  # downloads: tests/test_casepack.py, test_case_export.py
 )
 
 
