@@ -172,32 +172,51 @@ def import_rows(
     ]  # fmt: skip
 
 
+PARTS = ("list", "statistics", "upload", "load", "import")
+
+
 def bench_backend(backends: Backends, backend: str, scale: Scale, upload_file: Path,
-                  out: Path) -> list[Result]:  # fmt: skip
-    small_p50 = small_list_p50(backends, backend, scale)
+                  out: Path, parts: tuple[str, ...] = PARTS) -> list[Result]:  # fmt: skip
+    results: list[Result] = []
+    small_p50 = small_list_p50(backends, backend, scale) if "list" in parts else 0.0
     database, app, world = build(backends, backend, "national", scale.cases)
-    results = guarded(
-        backend,
-        "case list / detail",
-        lambda: list_and_detail(backend, app, world, scale, small_p50),
-    )
-    results += guarded(backend, "statistics / PDF", lambda: statistics(backend, app, scale))
+    if "list" in parts:
+        results += guarded(
+            backend,
+            "case list / detail",
+            lambda: list_and_detail(backend, app, world, scale, small_p50),
+        )
+    if "statistics" in parts:
+        results += guarded(backend, "statistics / PDF", lambda: statistics(backend, app, scale))
     dispose(app)
-    results += guarded(
-        backend, "evidence upload", lambda: evidence_upload(backend, database, upload_file, out)
-    )
-    if backend == "postgresql":
+    if "upload" in parts:
+        results += guarded(
+            backend, "evidence upload", lambda: evidence_upload(backend, database, upload_file, out)
+        )
+    if backend == "postgresql" and "load" in parts:
         results += guarded(
             backend, "load test", lambda: load_test(backend, database, world, scale, out)
         )
-    results += guarded(backend, "import", lambda: import_rows(backend, database, world, scale, out))
+    if "import" in parts:
+        results += guarded(
+            backend, "import", lambda: import_rows(backend, database, world, scale, out)
+        )
     return results  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small smoke run of the harness")
+    parser.add_argument(
+        "--only",
+        default="",
+        help=f"comma-separated parts ({', '.join(PARTS)}); prints the table, writes no document",
+    )
     args = parser.parse_args()
+    parts = tuple(p for p in args.only.split(",") if p) or PARTS
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown part: {', '.join(sorted(unknown))}")
     scale = Scale.quick() if args.quick else Scale()
     results: list[Result] = []
     FACTS["Code measured"] = report.checkout()
@@ -206,15 +225,20 @@ def main() -> None:
         progress(f"note: the machine is busy (load {report.load_average()}): timings will suffer")
     with workdir() as out, Backends(out) as backends:
         progress(f"writing a {scale.upload_bytes / 1024**2:,.0f} MiB file for the upload")
-        upload_file = make_file(out / "evidence-upload.txt", scale.upload_bytes)
+        upload_file = make_file(
+            out / "evidence-upload.txt", scale.upload_bytes if "upload" in parts else 1
+        )
         for backend in ("sqlite", "postgresql"):
-            results += bench_backend(backends, backend, scale, upload_file, out)
+            results += bench_backend(backends, backend, scale, upload_file, out, parts)
         FACTS["PostgreSQL"] = backends.server_version()
     if report.checkout() != FACTS["Code measured"]:
         FACTS["Code at the end of the run"] = report.checkout() + " (it changed during the run)"
     FACTS["Load average at end"] = report.load_average()
     FACTS["Benchmark run time"] = f"{elapsed_total() / 60:.1f} min"
     print("\n" + report.table(results, markdown=False) + "\n")
+    if parts != PARTS:
+        print(f"parts measured: {', '.join(parts)} (docs/performance.md not written)")
+        return
     path = report.write(results, FACTS, args.quick)
     print(f"written {path}; total {elapsed_total() / 60:.1f} min")
 
