@@ -288,6 +288,7 @@ def test_every_post_route_needs_csrf(app, client, auth, make_user, make_departme
         "item_id": 1,
         "action": "assess",
         "link_id": 1,  # the CSRF check refuses before any link or person is looked up
+        "investigation_id": 1,
         "person_id": 1,
     }
     before = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))

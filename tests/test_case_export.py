@@ -58,7 +58,7 @@ def _ods_types(body: bytes) -> list[str]:
 
 
 def _page_headers(html: str) -> list[str]:
-    table = html.split('<table class="govuk-table">', 1)[1].split("</thead>", 1)[0]
+    table = html.split('<table class="govuk-table', 1)[1].split("</thead>", 1)[0]
     return re.findall(r'<th scope="col" class="govuk-table__header">([^<]+)</th>', table)
 
 

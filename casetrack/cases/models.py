@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from casetrack.auth.models import User
 from casetrack.extensions import db
@@ -208,14 +209,16 @@ class Investigation(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(32))
     outcome_date: Mapped[date | None] = mapped_column(Date)
     # SPEC §14: what follows PSD's severity assessment (casetrack/cases/proceedings.py)
-    psd_assessed: Mapped[bool] = mapped_column(Boolean, default=False)
+    psd_assessed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     case_to_answer: Mapped[bool | None] = mapped_column(Boolean)
     proceedings: Mapped[str | None] = mapped_column(String(24))
     proceedings_date: Mapped[date | None] = mapped_column(Date)
     proceedings_chair: Mapped[str | None] = mapped_column(String(120))
     finding: Mapped[str | None] = mapped_column(String(24))
-    fww_in_force: Mapped[bool] = mapped_column(Boolean, default=False)
-    unconnected_incidents: Mapped[bool] = mapped_column(Boolean, default=False)
+    fww_in_force: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    unconnected_incidents: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     outcome_rationale: Mapped[str | None] = mapped_column(Text)
     appeal: Mapped[str | None] = mapped_column(String(16))
     appeal_date: Mapped[date | None] = mapped_column(Date)

@@ -67,6 +67,9 @@ class Installation:
     env: dict[str, str]
     database_url: str
     processes: list[subprocess.Popen] = field(default_factory=list)
+    # the Standards Manager's second factor: recovery codes, which need no shared clock with
+    # the server processes (SPEC §16)
+    recovery_codes: list[str] = field(default_factory=list)
 
     @property
     def evidence(self) -> Path:
@@ -105,7 +108,7 @@ class Installation:
             start_new_session=True,
         )
         self.processes.append(process)
-        server = Server(process, port, flag)
+        server = Server(process, port, flag, codes=self.recovery_codes)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -129,6 +132,7 @@ class Server:
     port: int
     flag: Path
     cookie: str = ""
+    codes: list[str] = field(default_factory=list)
 
     def request(
         self,
@@ -169,6 +173,10 @@ class Server:
     def sign_in(self, email: str = SM_EMAIL) -> None:
         status, headers, _ = self.post("/sign-in", {"email": email, "password": PASSWORD})
         assert status == 302, status
+        if headers.get("location", "").endswith("/sign-in/second-factor"):
+            assert self.codes, "no recovery code left"
+            status, headers, _ = self.post("/sign-in/recovery-code", {"code": self.codes.pop()})
+            assert status == 302, status
 
     def kill(self) -> None:
         os.killpg(self.process.pid, signal.SIGKILL)
@@ -258,9 +266,11 @@ def _prepare(setup: Installation) -> None:
     """Schema, a force, a department and a Standards Manager — in this process, with the
     same configuration the subprocesses read from the environment (the `casetrack` commands
     themselves are tested in tests/test_cli.py; here they would only add start-up time)."""
+    import pyotp
     from flask_migrate import upgrade
 
     from casetrack import create_app
+    from casetrack.auth import second_factors
     from casetrack.auth.service import create_user
     from casetrack.config import load_config
     from casetrack.extensions import db
@@ -273,7 +283,7 @@ def _prepare(setup: Installation) -> None:
         upgrade()
         force = add_force("WMP", "West Midlands Police")
         department = add_department(force, "BIRM_E", "Birmingham East NPU")
-        create_user(
+        user = create_user(
             email=SM_EMAIL,
             name="Sam Fault",
             role="standards_manager",
@@ -282,6 +292,8 @@ def _prepare(setup: Installation) -> None:
             departments=[department],
             must_change_password=False,
         )
+        second_factors.enrol_known_totp(user, pyotp.random_base32(), why="test")
+        setup.recovery_codes.extend(second_factors.new_recovery_codes(user))
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

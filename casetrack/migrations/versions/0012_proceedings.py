@@ -44,10 +44,6 @@ def upgrade():
     with op.batch_alter_table('investigations', schema=None) as batch_op:
         for column in _columns():
             batch_op.add_column(column)
-    with op.batch_alter_table('investigations', schema=None) as batch_op:
-        batch_op.alter_column('psd_assessed', server_default=None)
-        batch_op.alter_column('fww_in_force', server_default=None)
-        batch_op.alter_column('unconnected_incidents', server_default=None)
     op.execute(
         "UPDATE investigations SET psd_assessed = true WHERE case_id IN "
         "(SELECT case_id FROM case_events WHERE action = 'assess_severity')"
