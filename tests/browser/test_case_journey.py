@@ -39,6 +39,7 @@ TIMELINE = [
     "Referral accepted",
     "Severity assessed",
     "IOPC referral decision recorded",
+    "Proceedings recorded",
     "Outcome recorded",
     "Case closed",
 ]
@@ -312,10 +313,24 @@ def test_the_whole_case_journey(page: Page, live_server: LiveServer) -> None:
     expect(content).not_to_contain_text("may meet the IOPC mandatory referral criteria")
     expect(summary_value(page, "IOPC referral")).to_contain_text("Not referred")
 
+    # A written warning needs a misconduct meeting that finds misconduct (SPEC §14.1)
+    page.get_by_role("link", name=re.compile("^Record proceedings")).click()
+    page.locator("input[name='p-case_to_answer'][value='yes']").check()
+    page.get_by_label("Misconduct meeting", exact=True).check()
+    page.locator("#p-proceedings_date-day").fill(str(on.day))
+    page.locator("#p-proceedings_date-month").fill(str(on.month))
+    page.locator("#p-proceedings_date-year").fill(str(on.year))
+    page.get_by_label("Who chaired it").fill("Supt K. Barnes")
+    page.locator("input[name='p-finding'][value='misconduct']").check()
+    journey.shot("proceedings", axe=True)
+    page.get_by_role("button", name="Save proceedings").click()
+    expect(success_banner(page)).to_contain_text(f"Saved for {subject}")
+
     take_action(page, "Record outcome")
     page.get_by_label("Subject", exact=True).select_option(label=subject)
     page.get_by_label("Outcome", exact=True).select_option(label="Written warning")
     fill_date(page, "Date of the outcome", on.day, on.month, on.year)
+    page.get_by_label("Rationale").fill("Found at the misconduct meeting; first matter.")
     journey.shot("outcome", axe=True)
     page.get_by_role("button", name="Record outcome").click()
     expect(success_banner(page)).to_contain_text("Outcome recorded.")
