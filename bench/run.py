@@ -212,8 +212,17 @@ def main() -> None:
         default="",
         help=f"comma-separated parts ({', '.join(PARTS)}); prints the table, writes no document",
     )
+    parser.add_argument(
+        "--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
+    )
     args = parser.parse_args()
     parts = tuple(p for p in args.only.split(",") if p) or PARTS
+    chosen = tuple(b for b in args.backends.split(",") if b)
+    if set(chosen) - {"sqlite", "postgresql"} or not chosen:
+        parser.error("--backends takes sqlite and/or postgresql")
+    if chosen != ("sqlite", "postgresql"):
+        parts = parts if args.only else PARTS
+        args.only = args.only or ",".join(PARTS)  # a partial run: no document
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown part: {', '.join(sorted(unknown))}")
@@ -228,16 +237,18 @@ def main() -> None:
         upload_file = make_file(
             out / "evidence-upload.txt", scale.upload_bytes if "upload" in parts else 1
         )
-        for backend in ("sqlite", "postgresql"):
+        for backend in chosen:
             results += bench_backend(backends, backend, scale, upload_file, out, parts)
-        FACTS["PostgreSQL"] = backends.server_version()
+        if "postgresql" in chosen:
+            FACTS["PostgreSQL"] = backends.server_version()
     if report.checkout() != FACTS["Code measured"]:
         FACTS["Code at the end of the run"] = report.checkout() + " (it changed during the run)"
     FACTS["Load average at end"] = report.load_average()
     FACTS["Benchmark run time"] = f"{elapsed_total() / 60:.1f} min"
     print("\n" + report.table(results, markdown=False) + "\n")
-    if parts != PARTS:
-        print(f"parts measured: {', '.join(parts)} (docs/performance.md not written)")
+    if args.only:
+        where = ", ".join(chosen)
+        print(f"measured: {', '.join(parts)} on {where} (docs/performance.md not written)")
         return
     path = report.write(results, FACTS, args.quick)
     print(f"written {path}; total {elapsed_total() / 60:.1f} min")
