@@ -68,7 +68,7 @@ def _investigations(period: Period, scope: Scope) -> Select:
 
 
 def _queries(period: Period, scope: Scope) -> dict[str, Select]:
-    """The four grouped queries every figure is summed from (a few thousand rows in all).
+    """The grouped queries every figure is summed from (a few thousand rows in all).
     subjects: (outcome, role, rank, n); places: (force id, department id, report year,
     investigations, cases) — a case has one force, department and received date, so distinct
     cases add up across these groups; category / platform: (code, n)."""
@@ -85,13 +85,12 @@ def _queries(period: Period, scope: Scope) -> dict[str, Select]:
         )
         .group_by(Case.force_id, Case.department_id, year),
     }
+    # SPEC §14.3 in one more scan: (proceedings, finding, days, days suspended, n) over the
+    # finalised investigations — a few thousand groups at most
     finalised = _investigations(period, scope).where(Investigation.outcome.is_not(None))
-    kinds = (Investigation.proceedings, Investigation.finding)
-    queries["proceedings"] = finalised.add_columns(*kinds, func.count()).group_by(*kinds)
     days, suspended = _days_to_finalise()
-    queries["timeliness"] = finalised.add_columns(days, suspended, func.count()).group_by(
-        days, suspended
-    )
+    columns = (Investigation.proceedings, Investigation.finding, days, suspended)
+    queries["proceedings"] = finalised.add_columns(*columns, func.count()).group_by(*columns)
     for name, model in (("category", CaseCategory), ("platform", CasePlatform)):
         queries[name] = (
             _investigations(period, scope)
@@ -131,7 +130,7 @@ def _proceedings_figures(rows: list[Any]) -> tuple[dict[str, int], dict[str, int
     were no proceedings; "not_recorded" a record that does not say (most imported history)."""
     by_proceedings: dict[str, int] = {}
     by_finding: dict[str, int] = {}
-    for proceedings, finding, n in rows:
+    for proceedings, finding, _days, _suspended, n in rows:
         kind = proceedings if proceedings in vocab.PROCEEDINGS else "not_recorded"
         if kind == "none":
             found = "not_applicable"
@@ -148,7 +147,7 @@ def _proceedings_figures(rows: list[Any]) -> tuple[dict[str, int], dict[str, int
 def _timeliness(rows: list[Any]) -> dict[str, float | None]:
     total: dict[int, int] = {}
     unsuspended: dict[int, int] = {}
-    for days, suspended, n in rows:
+    for _proceedings, _finding, days, suspended, n in rows:
         if days is None:
             continue
         total[int(days)] = total.get(int(days), 0) + int(n)
@@ -245,6 +244,6 @@ def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
         department_names={f"{force}/{code}": f"{name} ({force})" for _, code, name, force in shown},
         by_proceedings=by_proceedings,
         by_finding=by_finding,
-        timeliness=_timeliness(found["timeliness"]),
+        timeliness=_timeliness(found["proceedings"]),
         force_names={f.code: f.name for f in forces},
     )
