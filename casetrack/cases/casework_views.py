@@ -19,6 +19,7 @@ from casetrack.cases import casework, corrections
 from casetrack.cases import casework_forms as forms
 from casetrack.cases.access import load_case
 from casetrack.cases.models import Case, Person
+from casetrack.cases.pages import as_domain_error, refused_page
 from casetrack.cases.service import StaleCase
 from casetrack.cases.views import _parse_dates, _show
 from casetrack.errors import DomainError
@@ -32,24 +33,6 @@ def link_kind(code: str) -> str:
     return casework.LINK_KINDS.get(code, code)
 
 
-def _refused(case: Case, heading: str, reason: str) -> ResponseReturnValue:
-    record(
-        "case_action_refused",
-        object_type="case",
-        object_id=case.id,
-        details={"action": request.endpoint or "", "reason": reason},
-    )
-    db.session.commit()
-    page = render_template(
-        "cases/refused.html", case=case, action=None, heading=heading, reason=reason
-    )
-    return page, 403
-
-
-def _failed(error: Exception) -> DomainError:
-    return error if isinstance(error, DomainError) else StaleCase()
-
-
 # ---- corrections -----------------------------------------------------------------------------
 
 
@@ -58,7 +41,7 @@ def _failed(error: Exception) -> DomainError:
 def correct(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
     if not can(current_user, Permission.CASE_CORRECT, case):
-        return _refused(
+        return refused_page(
             case,
             "You cannot correct this case now",
             "An open case is corrected by its Standards Manager before it is referred, and by "
@@ -84,7 +67,7 @@ def correct(case_id: int) -> ResponseReturnValue:
             db.session.commit()
         except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            problem = _failed(error)
+            problem = as_domain_error(error)
             if isinstance(problem, StaleCase):
                 flash(problem.message, "error")
                 return redirect(url_for("cases.detail", case_id=case_id))
@@ -107,7 +90,7 @@ def correct(case_id: int) -> ResponseReturnValue:
 def add_note(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
     if not can(current_user, Permission.NOTE_ADD, case):
-        return _refused(case, "You cannot add a note", "You cannot add notes to this case.")
+        return refused_page(case, "You cannot add a note", "You cannot add notes to this case.")
     form = forms.NoteForm(data={"corrects": request.args.get("corrects", "")[:12]})
     visible = casework.notes_for(current_user, case)
     earlier = next((n for n in visible if str(n.id) == (form.corrects.data or "")), None)
@@ -163,7 +146,7 @@ def access(case_id: int) -> ResponseReturnValue:
             db.session.commit()
         except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            problem = _failed(error)
+            problem = as_domain_error(error)
             if isinstance(problem, StaleCase):
                 flash(problem.message, "error")
                 return redirect(url_for("casework.access", case_id=case_id))
@@ -206,7 +189,7 @@ def _access_change(case: Case, op: str, form: Any) -> str:
 def link(case_id: int) -> ResponseReturnValue:
     case = load_case(case_id)
     if not can(current_user, Permission.CASE_LINK, case):
-        return _refused(case, "You cannot link this case", "You cannot link this case.")
+        return refused_page(case, "You cannot link this case", "You cannot link this case.")
     form = forms.LinkForm()
     if form.validate_on_submit():
         try:

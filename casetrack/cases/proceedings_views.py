@@ -11,13 +11,13 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from casetrack import vocab
-from casetrack.audit.service import record
 from casetrack.auth.access import require
 from casetrack.auth.permissions import Permission, can
 from casetrack.cases import proceedings_forms as forms
 from casetrack.cases import proceedings_service as service
 from casetrack.cases.access import load_case
 from casetrack.cases.models import Case, Investigation
+from casetrack.cases.pages import as_domain_error, refused_page
 from casetrack.cases.service import StaleCase, standing
 from casetrack.cases.workflow import State
 from casetrack.errors import DomainError, show_on_form
@@ -33,20 +33,6 @@ def _subject(case: Case, investigation_id: int) -> Investigation:
     return inv
 
 
-def _refused(case: Case, heading: str, reason: str) -> ResponseReturnValue:
-    record(
-        "case_action_refused",
-        object_type="case",
-        object_id=case.id,
-        details={"action": request.endpoint or "", "reason": reason},
-    )
-    db.session.commit()
-    page = render_template(
-        "cases/refused.html", case=case, action=None, heading=heading, reason=reason
-    )
-    return page, 403
-
-
 def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
@@ -60,7 +46,7 @@ def subject(case_id: int, investigation_id: int) -> ResponseReturnValue:
         State.PSD_INVESTIGATION,
         State.CLOSED,
     ):
-        return _refused(
+        return refused_page(
             case,
             "You cannot record proceedings now",
             "PSD records proceedings while the case is under PSD investigation.",
@@ -94,7 +80,7 @@ def subject(case_id: int, investigation_id: int) -> ResponseReturnValue:
             db.session.commit()
         except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            problem = error if isinstance(error, DomainError) else StaleCase()
+            problem = as_domain_error(error)
             if isinstance(problem, StaleCase):
                 flash(problem.message, "error")
                 return redirect(request.path)
@@ -163,7 +149,7 @@ def review(case_id: int, investigation_id: int) -> ResponseReturnValue:
     may = service.may_write_review(current_user, case)
     form = forms.ReviewForm(obj=found)
     if request.method == "POST" and not may:
-        return _refused(
+        return refused_page(
             case,
             "You cannot change the reflective review",
             "PSD, or the Standards Manager of a locally resolved case, records it.",
@@ -199,7 +185,7 @@ def list_report(case_id: int, investigation_id: int) -> ResponseReturnValue:
     if found is None:
         abort(404)
     if not can(current_user, Permission.CASE_PSD, case):
-        return _refused(
+        return refused_page(
             case,
             "You cannot change the list report",
             "PSD records Barred and Advisory List reports.",

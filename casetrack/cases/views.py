@@ -29,6 +29,7 @@ from casetrack.cases import forms as case_forms
 from casetrack.cases.access import load_case
 from casetrack.cases.listing import chosen, list_filters
 from casetrack.cases.models import Case, Person
+from casetrack.cases.pages import as_domain_error
 from casetrack.cases.queries import case_page
 from casetrack.cases.workflow import (
     ACTION_DONE,
@@ -300,7 +301,7 @@ def add_subject(case_id: int) -> ResponseReturnValue:
             db.session.commit()
         except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            _show(form, _as_domain_error(error), "person_search")
+            _show(form, as_domain_error(error), "person_search")
         else:
             flash(f"{person.display_name} added as a subject.", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
@@ -333,10 +334,6 @@ def people_search() -> ResponseReturnValue:
         people=[{"id": p.id, "label": picker.person_label(p)} for p in found.people],
         more=found.more,
     )
-
-
-def _as_domain_error(error: Exception) -> DomainError:
-    return error if isinstance(error, DomainError) else service.StaleCase()
 
 
 # ---- workflow actions -----------------------------------------------------------------------
@@ -494,7 +491,7 @@ def act(case_id: int, action: str) -> ResponseReturnValue:
             db.session.commit()
         except (DomainError, StaleDataError) as error:
             db.session.rollback()
-            problem = _as_domain_error(error)
+            problem = as_domain_error(error)
             if isinstance(problem, service.StaleCase):
                 flash(problem.message, "error")
                 return redirect(url_for("cases.detail", case_id=case_id))
