@@ -1,5 +1,5 @@
-"""Database set-up: SQLite pragmas (WAL, foreign keys, busy timeout) on every connection, and
-SQLite's own statistics kept up to date with `PRAGMA optimize`."""
+"""Database set-up: SQLite pragmas (WAL, foreign keys, busy timeout, memory-mapped reads) on
+every connection, and SQLite's own statistics kept up to date with `PRAGMA optimize`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ BUSY_TIMEOUT_MS = 30_000
 # Rows of each index ANALYZE reads (PRAGMA analysis_limit): enough for the planner to tell a
 # column with 20 values from one with 100,000; ~20 ms on 100,000 cases rather than ~170 ms.
 ANALYSIS_LIMIT = 10_000
+# Reads through a memory map of the database file rather than read() into each connection's
+# own page cache (PRAGMA mmap_size): the statistics' five scans of 100,000 cases took about a
+# fifth less time. The map is address space, not memory: the operating system's page cache
+# backs it, shared by every connection and process. Writes still go through the WAL.
+MMAP_BYTES = 1 << 30
 SLOW_SECONDS = 0.1
 OPTIMIZE_EVERY_SECONDS = 600
 
@@ -42,6 +47,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     finally:
         cursor.close()
 

@@ -80,3 +80,23 @@ def test_server_app_compiles_every_template_at_start(tmp_path: Path, monkeypatch
 def _names(app) -> set[str]:
     cache = app.jinja_env.cache  # keys: (loader ref, template name)
     return {key[1] for key in cache.keys()}  # noqa: SIM118 (an LRUCache, not a dict)
+
+
+def test_sqlite_connections_have_the_spec_pragmas(app, backend) -> None:
+    """SPEC §10: WAL, foreign keys on, a busy timeout; and reads through a memory map (the
+    statistics' scans, casetrack/database.py). Written out by hand, not read from the module."""
+    if backend != "sqlite":
+        pytest.skip("SQLite pragmas")
+    from casetrack.extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
+        pragma = {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "mmap_size")
+        }
+    assert pragma == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": 30000,
+        "mmap_size": 1073741824,
+    }

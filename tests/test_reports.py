@@ -224,6 +224,23 @@ def test_years_across_a_range(dataset) -> None:
     assert g.by_year == {"2012": 0, "2013": 4, "2014": 3, "2015": 0}
 
 
+@pytest.mark.parametrize(
+    ("month", "basis", "year"),
+    [
+        ("2026-03", "financial", 2025),
+        ("2026-04", "financial", 2026),
+        ("2026-12", "financial", 2026),
+        ("2027-01", "financial", 2026),
+        ("2026-03", "calendar", 2026),
+        ("2026-12", "calendar", 2026),
+    ],
+)
+def test_report_year_of_a_month(month: str, basis: str, year: int) -> None:
+    """The figures group cases by the month received ("2026-03") and give each its report
+    year: the financial year starts on 1 April (SPEC §6)."""
+    assert Period(date(2026, 1, 1), date(2026, 12, 31), basis).year_of_month(month) == year
+
+
 def test_publication_mode_suppresses_one_to_four(dataset) -> None:
     data = formats.contract(outcome_figures(financial_year(2013), dataset), True)
     assert data["suppressed"] is True

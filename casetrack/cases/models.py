@@ -116,6 +116,8 @@ class Case(db.Model):
         Index("ix_cases_department_received", "department_id", "received_date"),
         Index("ix_cases_received_id", "received_date", "id"),
         Index("ix_cases_investigator_state", "investigator_id", "state"),
+        # the few restricted cases, for access.hidden_cases (migration 0013)
+        Index("ix_cases_restricted", "restricted"),
         search_index("ix_cases_search", "reference", "summary"),
         # account handles and content URLs (migration 0010; on SQLite the FTS5 table does
         # the work, see casetrack/cases/search.py)

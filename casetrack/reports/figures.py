@@ -46,6 +46,13 @@ class Period:
             return day.year if day.month >= 4 else day.year - 1
         return day.year
 
+    def year_of_month(self, month: str) -> int:
+        """The report year of a month written "2026-03" (in 2025/26 on the financial basis)."""
+        year = int(month[:4])
+        if self.year_basis == "financial" and int(month[5:7]) < 4:
+            return year - 1
+        return year
+
     def years(self, until: date | None = None) -> list[str]:
         """The report years of the period; with `until` (today), none after the year it falls
         in — cases are never received in the future, so later years can hold no data."""
