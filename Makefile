@@ -39,10 +39,13 @@ lint: install
 	$(BIN)/ruff check casetrack tests
 	$(BIN)/ruff format --check casetrack tests
 
-# The whole suite, with the assurance suite at its default (CI) scale (ASSURE=1).
+# The whole suite, with the assurance suite at its default (CI) scale (ASSURE=1), on
+# TEST_WORKERS pytest-xdist workers (the browser journeys and the assurance suite each keep to
+# one worker: they share a live server).
+TEST_WORKERS ?= 2
 test: lint tests/oidc/node_modules/.package-lock.json
 	$(BIN)/python -m playwright --version >/dev/null
-	ASSURE=1 $(BIN)/pytest
+	ASSURE=1 $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The SPEC §11 measurements on SQLite and PostgreSQL; writes docs/performance.md (< 20 min).
 bench: install

@@ -56,10 +56,14 @@ def _asked_for(config: pytest.Config) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The suite takes minutes: a plain `pytest` (make test) leaves it out unless asked."""
-    if _asked_for(config):
-        return
+    """The suite takes minutes: a plain `pytest` (make test) leaves it out unless asked.
+    Asked for, its tests run on one pytest-xdist worker (they share the small demo server and
+    the figures written at the end)."""
     mine = [item for item in items if HERE in Path(str(item.path)).resolve().parents]
+    if _asked_for(config):
+        for item in mine:
+            item.add_marker(pytest.mark.xdist_group("assurance"))
+        return
     if mine:
         config.hook.pytest_deselected(items=mine)
         items[:] = [item for item in items if item not in mine]

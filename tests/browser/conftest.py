@@ -42,10 +42,12 @@ __all__ = ["check_accessibility", "screenshot", "sign_in"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # This hook sees every collected item of the session, so limit it to this folder.
+    # This hook sees every collected item of the session, so limit it to this folder. The
+    # journeys share one live server and its demo data, in order: one pytest-xdist worker.
     for item in items:
         if BROWSER_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 # ---- live server -----------------------------------------------------------------------------
