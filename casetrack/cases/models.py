@@ -111,7 +111,13 @@ class Case(db.Model):
         Index("ix_cases_force_state_received", "force_id", "state", "received_date"),
         # state and department too, so the statistics read no case rows (migration 0006)
         Index(
-            "ix_cases_force_received", "force_id", "received_date", "id", "state", "department_id"
+            "ix_cases_force_received",
+            "force_id",
+            "received_date",
+            "id",
+            "state",
+            "department_id",
+            "subject_count",  # migration 0014
         ),
         Index("ix_cases_department_received", "department_id", "received_date"),
         Index("ix_cases_received_id", "received_date", "id"),
@@ -143,6 +149,9 @@ class Case(db.Model):
     no_evidence_reason: Mapped[str | None] = mapped_column(Text)
     assessment_rationale: Mapped[str | None] = mapped_column(Text)
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How many investigations (subjects) the case has: kept by triggers in the database
+    # (migration 0014), never written here; the statistics read it (reports/service.py).
+    subject_count: Mapped[int] = mapped_column(Integer, server_default="0")
     investigator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     iopc_referred: Mapped[bool | None] = mapped_column(Boolean)
     iopc_date: Mapped[date | None] = mapped_column(Date)

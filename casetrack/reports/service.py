@@ -15,7 +15,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    distinct,
     func,
     select,
     text,
@@ -72,23 +71,25 @@ def _investigations(period: Period, scope: Scope) -> Select:
 
 def _queries(period: Period, scope: Scope) -> dict[str, Select]:
     """The grouped queries every figure is summed from (a few thousand rows in all), run side
-    by side (_run_together). subjects: (outcome, role, rank, n); places: (force id,
-    department id, month received, investigations, cases) — a case has one force, department
-    and received date, so distinct cases add up across these groups; proceedings: (proceedings,
-    finding, days to finalise, days of those suspended, n) over the finalised investigations
-    (SPEC §14.3); category / platform: (code, n)."""
+    by side (_run_together).
+
+    Over the period's investigations — subjects: (outcome, role, rank, n); proceedings:
+    (proceedings, finding, days to finalise, days of those suspended, n) over the finalised
+    ones (SPEC §14.3). Over the period's cases with subjects, each weighing its number of
+    subjects (cases.subject_count, kept by the database) — places: (force id, department id,
+    month received, investigations, cases); category / platform: (code, investigations)."""
     subject_columns = (Investigation.outcome, Person.role, Person.rank)
     month = _month_received()
+    cases = select().select_from(Case).where(*_where(period, scope), Case.subject_count > 0)
+    subjects = func.sum(Case.subject_count)
     queries = {
         "subjects": _investigations(period, scope)
         .add_columns(*subject_columns, func.count())
         .join(Person, Person.id == Investigation.person_id)
         .group_by(*subject_columns),
-        "places": _investigations(period, scope)
-        .add_columns(
-            Case.force_id, Case.department_id, month, func.count(), func.count(distinct(Case.id))
-        )
-        .group_by(Case.force_id, Case.department_id, month),
+        "places": cases.add_columns(
+            Case.force_id, Case.department_id, month, subjects, func.count()
+        ).group_by(Case.force_id, Case.department_id, month),
     }
     finalised = _investigations(period, scope).where(Investigation.outcome.is_not(None))
     days, suspended = _days_to_finalise()
@@ -96,8 +97,7 @@ def _queries(period: Period, scope: Scope) -> dict[str, Select]:
     queries["proceedings"] = finalised.add_columns(*columns, func.count()).group_by(*columns)
     for name, model in (("category", CaseCategory), ("platform", CasePlatform)):
         queries[name] = (
-            _investigations(period, scope)
-            .add_columns(model.code, func.count())
+            cases.add_columns(model.code, subjects)
             .join(model, model.case_id == Case.id)
             .group_by(model.code)
         )
