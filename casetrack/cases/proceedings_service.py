@@ -244,13 +244,17 @@ def after_outcome(
                     investigation=inv, list_name=wanted, event_date=inv.outcome_date, due=due
                 )
             )
-            tasks.follow_up_due(case, inv, "list_report", due, by=by)
+            tasks.follow_up_due(case, inv, "list_report", due, by=by, what=_report_task(wanted))
         elif report.reported_on is None:
             report.list_name, report.event_date, report.due = wanted, inv.outcome_date, due
-            tasks.follow_up_due(case, inv, "list_report", due, by=by)
+            tasks.follow_up_due(case, inv, "list_report", due, by=by, what=_report_task(wanted))
     elif report is not None and report.reported_on is None:
         db.session.delete(report)
         tasks.follow_up_due(case, inv, "list_report", None, by=by)
+
+
+def _report_task(list_name: str) -> str:
+    return f"{LIST_NAMES[list_name]} report to the College of Policing"
 
 
 def review_for(inv: Investigation) -> ReflectiveReview | None:

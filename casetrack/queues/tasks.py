@@ -170,7 +170,13 @@ def _hand_to_investigator(case: Case, user: User) -> None:
 
 
 def follow_up_due(
-    case: Case, inv: Investigation, kind: str, due: date | None, *, by: User | None
+    case: Case,
+    inv: Investigation,
+    kind: str,
+    due: date | None,
+    *,
+    by: User | None,
+    what: str | None = None,
 ) -> None:
     """What follows an outcome (SPEC §14.2): a reflective review's account or meeting, or a
     list report, is due (or, with due None, no longer called for)."""
@@ -181,7 +187,7 @@ def follow_up_due(
         return
     if existing:
         for task in existing:
-            task.due = due
+            task.due, task.what = due, what or task.what
         return
     if kind == "list_report":
         assignee = _psd_holder(case)
@@ -189,7 +195,7 @@ def follow_up_due(
         assignee = case.created_by
     else:
         assignee = _psd_holder(case)
-    add(case, kind, due, assignee, by=by, investigation=inv)
+    add(case, kind, due, assignee, by=by, investigation=inv, what=what)
 
 
 def follow_up_done(case: Case, inv: Investigation, kind: str, by: User) -> None:

@@ -103,7 +103,9 @@ def _backfill():
         "WHERE state = 'psd_investigation' AND pcc_due IS NOT NULL"
     )
     op.execute(
-        insert + "SELECT c.id, 'list_report', i.id, 'College of Policing list report', "
+        insert + "SELECT c.id, 'list_report', i.id, CASE WHEN r.list_name = 'barred' "
+        "THEN 'Barred List report to the College of Policing' ELSE 'Advisory List report to "
+        "the College of Policing' END, "
         "c.investigator_id, r.due, CURRENT_TIMESTAMP, 'system' FROM list_reports r "
         "JOIN investigations i ON i.id = r.investigation_id JOIN cases c ON c.id = i.case_id "
         "WHERE r.reported_on IS NULL"
