@@ -74,7 +74,9 @@ def add(
             "due": due.isoformat(),
         },
     )
-    if assignee is not None and (by is None or assignee.id != by.id):
+    # A step's own task is announced by the step's notification (assigned, referred); a task
+    # someone gives is announced here.
+    if kind == "custom" and assignee is not None and (by is None or assignee.id != by.id):
         notify.assigned_task(assignee, case)
     return task
 
