@@ -3,6 +3,7 @@ it accepts, parsed, and can be told to refuse mail (550) or be stopped and start
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -54,6 +55,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.server.delay:
+            await asyncio.sleep(self.server.delay)  # a slow server: runs overlap for longer
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.server.lock:
             self.server.messages.append(
@@ -67,6 +70,7 @@ class SmtpServer:
     port: int = field(default_factory=free_port)
     messages: list[Received] = field(default_factory=list)
     refuse: bool = False
+    delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     _controller: Controller | None = None
 

@@ -6,7 +6,13 @@ SPEC §3.3 (working days skip weekends and England and Wales bank holidays)."""
 from __future__ import annotations
 
 import logging
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -662,3 +668,78 @@ def test_reminders_use_the_london_date_across_midnight(
     assert mail.make_reminders() == 2  # this one due tomorrow; the assessment overdue
     (reminder,) = _notes(people["psd"], "task_due_tomorrow")
     assert reminder.key.endswith(due_tomorrow.isoformat())
+
+
+# ---- two runs at once ------------------------------------------------------------------------
+
+CASETRACK = str(Path(sys.executable).with_name("casetrack"))
+
+
+def test_two_runs_at_once_on_postgresql_send_each_once(
+    app, backend, smtp_server, people, wmp, make_person, tmp_path
+):
+    """Two `casetrack reminders send` processes against one PostgreSQL database, at the same
+    time: every reminder is made once and every email is sent once."""
+    if backend != "postgresql":
+        pytest.skip("two writers at once: PostgreSQL (SQLite takes one writer at a time)")
+    case = _concern(people, wmp, make_person)
+    _assess(case, people["sm"])  # its assessment task is done: no reminder of it
+    users = [people["sm"], people["psd"], people["psd2"], people["head"]]
+    for n in range(20):  # overdue on any real date the processes run at
+        db.session.add(
+            Task(
+                case=case,
+                kind="custom",
+                what=f"Old task {n}",
+                assignee=users[n % 4],
+                due=date(2020, 1, 2 + n),  # each reminder its own subject
+                created_by_name="test",
+            )
+        )
+    for n in range(200):
+        db.session.add(
+            Notification(
+                user=users[n % 4],
+                kind="assigned",
+                case_id=case.id,
+                reference=case.reference,
+                message=f"Message number {n}",
+                email_status="pending",
+                email_attempts=0,
+            )
+        )
+    db.session.commit()
+    smtp_server.delay = 0.01
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASETRACK_")}
+    env.update(
+        {
+            "CASETRACK_DATABASE_URL": app.config["DATABASE_URL"],
+            "CASETRACK_INSTANCE_PATH": str(tmp_path / "instance"),
+            "CASETRACK_SECRET_KEY": "test-secret-key-not-for-production",
+            "CASETRACK_SMTP_URL": smtp_server.url,
+            "CASETRACK_MAIL_FROM": "casetrack@example.police.uk",
+        }
+    )
+    runs = [
+        subprocess.Popen(
+            [CASETRACK, "reminders", "send"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    made = [int(re.search(r"(\d+) new reminder", out).group(1)) for out, _ in outputs]
+    sent = [int(re.search(r"(\d+) email\(s\) sent", out).group(1)) for out, _ in outputs]
+    assert sum(made) == 20  # one per overdue task, whichever run made it
+    assert sum(sent) == 220
+    assert min(sent) > 0, outputs  # both runs really sent: they ran at the same time
+    received = smtp_server.wait_for(220)
+    assert len(received) == 220
+    keys = Counter((m.envelope_to[0], m.subject) for m in received)
+    assert max(keys.values()) == 1
+    db.session.expire_all()
+    assert {n.email_status for n in db.session.scalars(select(Notification))} == {"sent"}

@@ -142,11 +142,14 @@ def make_reminders(on: date | None = None) -> int:
     if not rows:
         return 0
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    result = db.session.execute(
-        insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["key"])
-    )
+    made = db.session.scalars(
+        insert(Notification)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Notification.id)
+    ).all()
     db.session.commit()
-    return max(result.rowcount or 0, 0)
+    return len(made)
 
 
 def _opt_outs() -> set[tuple[int, str]]:
