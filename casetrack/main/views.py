@@ -51,6 +51,7 @@ def home() -> ResponseReturnValue:
             for key in ("cases", "referrals", "mine")
             for case in board.get(key, [])  # type: ignore[attr-defined]
         ] + [task.case_id for task in tasks]
+        shown = list(dict.fromkeys(shown))  # each case once, in the order shown
         # The dashboard lists cases with their subjects: a view like any other (SPEC §9.1).
         record("dashboard_viewed", object_type="case_list", details={"cases": shown})
         db.session.commit()
