@@ -67,11 +67,17 @@ NAVIGATION: list[tuple[str, str, Permission, tuple[str, ...]]] = [
 ]
 
 
-def unread_notifications() -> int:
-    """The header's count (SPEC §13): one indexed count per page."""
+def unread_notifications() -> int | None:
+    """The header's count (SPEC §13): one indexed count per page. None if the database cannot
+    answer (an error page shown during an outage still renders)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from casetrack.queues.notify import unread_count
 
-    return unread_count(current_user)
+    try:
+        return unread_count(current_user)
+    except SQLAlchemyError:
+        return None
 
 
 def navigation_extra(current_endpoint: str | None) -> list[dict[str, object]]:

@@ -743,3 +743,48 @@ def test_two_runs_at_once_on_postgresql_send_each_once(
     assert max(keys.values()) == 1
     db.session.expire_all()
     assert {n.email_status for n in db.session.scalars(select(Notification))} == {"sent"}
+
+
+def _cli_env(app, tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASETRACK_")}
+    env.update(
+        {
+            "CASETRACK_DATABASE_URL": app.config["DATABASE_URL"],
+            "CASETRACK_INSTANCE_PATH": str(tmp_path / "instance"),
+            "CASETRACK_SECRET_KEY": "test-secret-key-not-for-production",
+            **extra,
+        }
+    )
+    return env
+
+
+def _cli(env):
+    return subprocess.run(
+        [CASETRACK, "reminders", "send"], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_reminders_send_without_a_mail_server_exits_0_and_keeps_in_app(
+    app, people, wmp, make_person, tmp_path
+):
+    case = _concern(people, wmp, make_person, received=date(2020, 1, 2))  # long overdue
+    result = _cli(_cli_env(app, tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "1 new reminder(s). No email sent" in result.stdout
+    db.session.expire_all()
+    (reminder,) = _notes(people["sm"], "task_overdue")
+    assert (reminder.email_status, reminder.reference) == ("none", case.reference)
+    assert _cli(_cli_env(app, tmp_path)).stdout.startswith("0 new reminder(s)")
+
+
+@pytest.mark.parametrize(
+    "url", ["smtp://mail.example.police.uk", "http://mail.example.police.uk:25", "smtp://:25"]
+)
+def test_a_bad_smtp_url_is_one_line_naming_it(app, tmp_path, url):
+    env = _cli_env(app, tmp_path, CASETRACK_SMTP_URL=url, CASETRACK_MAIL_FROM="ct@example.org")
+    result = _cli(env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "casetrack: error: CASETRACK_SMTP_URL must look like smtp://host:port or "
+        "smtps://user:password@host:port"
+    ]

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from casetrack.audit.service import record
 from casetrack.auth.models import User
@@ -256,6 +257,7 @@ def my_tasks(user: Any, limit: int = 50) -> list[Task]:
             select(Task)
             .join(Case, Case.id == Task.case_id)
             .where(Task.assignee_id == user.id, Task.done_at.is_(None), visible_cases(user))
+            .options(contains_eager(Task.case))
             .order_by(Task.due, Task.id)
             .limit(limit)
         )
@@ -267,6 +269,7 @@ def case_tasks(case: Case) -> list[Task]:
         db.session.scalars(
             select(Task)
             .where(Task.case_id == case.id)
+            .options(selectinload(Task.assignee))
             .order_by(Task.done_at.is_not(None), Task.due, Task.id)
         )
     )

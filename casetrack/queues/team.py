@@ -4,9 +4,11 @@ commits."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
 from casetrack.audit.service import record
 from casetrack.auth.models import User
@@ -44,11 +46,13 @@ def team_queue(user: Any) -> list[tuple[Case, Task | None]]:
     decision = {
         t.case_id: t
         for t in db.session.scalars(
-            select(Task).where(
+            select(Task)
+            .where(
                 Task.case_id.in_([c.id for c in cases]),
                 Task.kind == "referral_decision",
                 Task.done_at.is_(None),
             )
+            .options(selectinload(Task.assignee))
         )
     }
     return [(case, decision.get(case.id)) for case in cases]
@@ -76,7 +80,9 @@ def _give_referral(case: Case, assignee: User, by: User) -> None:
 
 
 def _check_queued(case: Case, user: User, version: Any) -> None:
-    check_version(case, version)
+    if not re.fullmatch(r"[0-9]{1,9}", str(version or "")):
+        raise DomainError("The form is incomplete — reload the page", "cases")
+    check_version(case, int(version))
     if not can(user, Permission.CASE_PSD, case) or not tasks.is_psd_queue_case(case):
         raise DomainError(
             f"{case.reference} is no longer in the team queue: it was accepted or assigned "
