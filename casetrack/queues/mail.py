@@ -238,10 +238,12 @@ def send_pending() -> SendResult:
                 message = email_for(row, row.user.email)
                 message.connection = connection
                 message.send(fail_silently=False)
-            except (smtplib.SMTPException, OSError) as error:
+            except Exception as error:  # noqa: BLE001 (any failure of one message is kept, logged)
                 _failed(row, error)
                 result.failed += 1
-                if not isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+                if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError) or (
+                    isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+                ):
                     # The server itself is unreachable or broke off: leave the rest for the
                     # next run rather than trying each one against a dead server.
                     _close(connection)
