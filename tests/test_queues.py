@@ -31,6 +31,13 @@ from conftest import AuthActions
 RECEIVED = date(2026, 11, 18)
 
 
+@pytest.fixture(autouse=True)
+def wednesday_18_november(travel_to):
+    """Every test here at the moment its hand-worked dates assume, whatever moment the run
+    was started at (CASETRACK_TEST_NOW)."""
+    travel_to(datetime(2026, 11, 18, 14, 30, tzinfo=LONDON))
+
+
 @pytest.fixture
 def wmp(make_force, make_department):
     force = make_force("WMP")
