@@ -795,3 +795,44 @@ def test_a_bad_smtp_url_is_one_line_naming_it(app, tmp_path, url):
         "casetrack: error: CASETRACK_SMTP_URL must look like smtp://host:port or "
         "smtps://user:password@host:port"
     ]
+
+
+# ---- migration 0013 on existing data --------------------------------------------------------
+
+
+def test_migration_gives_open_cases_the_tasks_of_their_stage(app, people, wmp, make_person):
+    """0013 on a database with cases: logged cases get their assessment, waiting referrals
+    PSD's decision, investigations the next PCC notification (on both databases)."""
+    from flask_migrate import downgrade, upgrade
+
+    logged = _concern(people, wmp, make_person)
+    referred = _concern(people, wmp, make_person)
+    _refer(referred, people["sm"])
+    investigating = _concern(people, wmp, make_person)
+    _refer(investigating, people["sm"])
+    service.perform(
+        investigating,
+        Action.PSD_ACCEPT,
+        people["psd"],
+        investigating.version,
+        investigator_id=people["psd"].id,
+    )
+    db.session.commit()
+    ids = (logged.id, referred.id, investigating.id)
+    sm, psd = people["sm"].id, people["psd"].id
+    db.session.remove()
+    try:
+        downgrade(revision="0012")
+        upgrade()
+    finally:
+        upgrade()  # whatever happened, the shared test database is left at head
+    rows = db.session.execute(
+        select(Task.case_id, Task.kind, Task.assignee_id, Task.due, Task.done_at).order_by(
+            Task.case_id, Task.kind
+        )
+    ).all()
+    assert [tuple(r) for r in rows] == [
+        (ids[0], "assessment", sm, date(2026, 11, 25), None),
+        (ids[1], "referral_decision", None, date(2026, 12, 2), None),
+        (ids[2], "pcc_notification", psd, date(2027, 11, 18), None),
+    ]
