@@ -309,6 +309,78 @@ def test_tasks_of_a_restricted_case_are_invisible_to_those_not_allowed(
         tasks.add_task(case, people["head"], "Another", people["psd2"].id, date(2026, 11, 30))
 
 
+def test_what_follows_an_outcome_is_a_task_done_by_recording_it(app, people, wmp, make_person):
+    """SPEC §14.2 through §13: a reflective practice outcome in local resolution gives the
+    Standards Manager the subject's account (5 working days) and, once a review date is set,
+    the review; leaving under investigation gives the investigator an Advisory List report.
+    Recording each completes its task."""
+    from casetrack.cases.proceedings_service import save_list_report, save_review
+
+    local = _concern(people, wmp, make_person)
+    _assess(local, people["sm"])
+    service.perform(local, Action.RESOLVE_LOCALLY, people["sm"], local.version, note="Words.")
+    inv = local.investigations[0]
+    service.perform(
+        local,
+        Action.RECORD_OUTCOME,
+        people["sm"],
+        local.version,
+        investigation_id=inv.id,
+        outcome="reflective_practice",
+        outcome_date=RECEIVED,
+    )
+    db.session.commit()
+    (account,) = _open(local, "rprp_account")
+    assert (account.assignee_id, account.due) == (people["sm"].id, date(2026, 11, 25))
+    save_review(local, people["sm"], inv.id, {}, date(2026, 12, 3), RECEIVED)
+    db.session.commit()
+    db.session.refresh(account)
+    assert account.done_at is not None
+    (review,) = _open(local, "rprp_review")
+    assert (review.assignee_id, review.due, review.done_at) == (
+        people["sm"].id,
+        date(2026, 12, 3),
+        None,
+    )
+
+    leaving = _concern(people, wmp, make_person)
+    _refer(leaving, people["sm"])
+    service.perform(
+        leaving, Action.PSD_ACCEPT, people["psd"], leaving.version, investigator_id=people["psd"].id
+    )
+    inv = leaving.investigations[0]
+    service.perform(
+        leaving,
+        Action.RECORD_OUTCOME,
+        people["psd"],
+        leaving.version,
+        investigation_id=inv.id,
+        outcome="retired",
+        outcome_date=RECEIVED,
+        rationale="Retired during the investigation.",
+    )
+    db.session.commit()
+    (report,) = _open(leaving, "list_report")
+    assert (report.what, report.assignee_id, report.due) == (
+        "Advisory List report to the College of Policing",
+        people["psd"].id,
+        date(2026, 11, 25),
+    )
+    save_list_report(
+        leaving,
+        people["psd"],
+        inv.id,
+        date_of_birth=date(1980, 5, 1),
+        status="retired",
+        reasons="Retired while under investigation for discreditable conduct.",
+        prior_advisory=None,
+        reported_on=RECEIVED,
+    )
+    db.session.commit()
+    db.session.refresh(report)
+    assert report.done_at is not None and report.done_by_name == "Pat PSD"
+
+
 # ---- PSD's team queue -----------------------------------------------------------------------
 
 
