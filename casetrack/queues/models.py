@@ -54,6 +54,7 @@ class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+        Index("ix_notifications_user_newest", "user_id", "id"),
         Index("ix_notifications_email_status", "email_status", "id"),
     )
 

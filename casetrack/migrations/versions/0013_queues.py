@@ -70,6 +70,7 @@ def upgrade():
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_user_unread', ['user_id', 'read_at', 'id'], unique=False)
+        batch_op.create_index('ix_notifications_user_newest', ['user_id', 'id'], unique=False)
         batch_op.create_index('ix_notifications_email_status', ['email_status', 'id'], unique=False)
 
     op.create_table('email_opt_outs',
