@@ -12,9 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from casetrack.audit.service import record
 from casetrack.auth.models import User
-from casetrack.auth.permissions import Permission, can
+from casetrack.auth.permissions import Permission, Role, can
 from casetrack.cases.access import visible_cases
-from casetrack.cases.models import Case
+from casetrack.cases.models import Case, Investigation
 from casetrack.cases.service import check_version, perform, psd_colleagues
 from casetrack.cases.workflow import Action, State
 from casetrack.errors import DomainError, Problems
@@ -39,6 +39,11 @@ def team_queue(user: Any) -> list[tuple[Case, Task | None]]:
                     and_(Case.state == State.PSD_INVESTIGATION, Case.investigator_id.is_(None)),
                 ),
             )
+            .options(
+                # what the access rule reads for each case (subjects, named users)
+                selectinload(Case.investigations).selectinload(Investigation.person),
+                selectinload(Case.named_users),
+            )
             .order_by(Case.decision_due.is_(None), Case.decision_due, Case.received_date, Case.id)
             .limit(QUEUE_LIMIT)
         )
@@ -56,6 +61,17 @@ def team_queue(user: Any) -> list[tuple[Case, Task | None]]:
         )
     }
     return [(case, decision.get(case.id)) for case in cases]
+
+
+def assignable_people(cases: list[Case]) -> list[User]:
+    """Everyone in PSD who may see at least one of these cases (the head's "assign to" list);
+    assign_many checks each case again. One query for the people, not one per case."""
+    candidates = db.session.scalars(
+        select(User)
+        .where(User.active.is_(True), User.role.in_([Role.PSD, Role.PSD_HEAD]))
+        .order_by(User.name)
+    ).all()
+    return [u for u in candidates if any(can(u, Permission.CASE_VIEW, c) for c in cases)]
 
 
 def _give_referral(case: Case, assignee: User, by: User) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -15,7 +13,6 @@ from casetrack.auth.permissions import Permission, can
 from casetrack.cases.access import load_case
 from casetrack.cases.models import Case
 from casetrack.cases.pages import as_domain_error, refused_page
-from casetrack.cases.service import psd_colleagues
 from casetrack.errors import DomainError, show_on_form
 from casetrack.extensions import db
 from casetrack.queues import forms, notify, tasks, team
@@ -89,15 +86,10 @@ def _queue_page(
 ) -> ResponseReturnValue:
     rows = team.team_queue(current_user)
     may_assign = can(current_user, Permission.QUEUE_ASSIGN)
-    people: dict[int, Any] = {}
-    if may_assign:
-        for case, _ in rows:
-            for u in psd_colleagues(case):
-                people.setdefault(u.id, u)
+    people = team.assignable_people([case for case, _ in rows]) if may_assign else []
     form = assign_form or forms.AssignForm()
     form.assignee.choices = [("", "Choose a person")] + [
-        (str(u.id), f"{u.name} ({u.role_label})")
-        for u in sorted(people.values(), key=lambda u: u.name)
+        (str(u.id), f"{u.name} ({u.role_label})") for u in people
     ]
     form.cases.choices = [(str(case.id), case.reference) for case, _ in rows]
     record(
