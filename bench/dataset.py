@@ -74,6 +74,7 @@ def generate(app: Any, cases: int, seed: int = 20260101) -> World:
                 {p["name"] for p in people[:: max(1, len(people) // 50)]}
             )
             world.rows += _cases(conn, rng, org, cases, world.samples)
+            world.rows += _queues(conn)
         _after_load(db.engine)
     world.seconds = time.monotonic() - started
     return world
@@ -184,6 +185,58 @@ def _cases(
         for (force_id, year), last in maker.counters.items()
     ]
     return rows + _insert(conn, "reference_counters", counters)
+
+
+def _queues(conn: Connection) -> int:
+    """Tasks and notifications as the workflow would have made them (SPEC §13): each open
+    case's task for its stage; a notification for each referral to the force's PSD officer and
+    the national PSD account, and one for each investigator's case (older ones read)."""
+    rows = 0
+    insert = (
+        "INSERT INTO tasks (case_id, kind, what, assignee_id, due, created_at, created_by_name) "
+    )
+    for statement in (
+        "SELECT id, 'assessment', 'Assess the concern', created_by_id, assessment_due, "
+        "created_at, 'bench' FROM cases WHERE state = 'logged' AND assessment_due IS NOT NULL",
+        "SELECT id, 'referral_decision', 'Decide the referral: accept or return', NULL, "
+        "decision_due, created_at, 'bench' FROM cases "
+        "WHERE state = 'referred_to_psd' AND decision_due IS NOT NULL",
+        "SELECT id, 'pcc_notification', 'Notify the Police and Crime Commissioner', "
+        "investigator_id, pcc_due, created_at, 'bench' FROM cases "
+        "WHERE state = 'psd_investigation' AND pcc_due IS NOT NULL",
+    ):
+        rows += conn.execute(text(insert + statement)).rowcount
+    insert = (
+        "INSERT INTO notifications (user_id, kind, case_id, reference, message, created_at, "
+        "read_at, email_status, email_attempts) "
+    )
+    national = "(SELECT id FROM users WHERE email = :national)"
+    force_psd = (
+        "(SELECT uf.user_id FROM user_forces uf JOIN users u ON u.id = uf.user_id "
+        "WHERE uf.force_id = cases.force_id AND u.role = 'psd' AND u.email <> :national)"
+    )
+    for who in (national, force_psd):
+        select_rows = (
+            " SELECT " + who + ", 'referral_arrived', id, reference, reference || ' was "  # noqa: S608
+            "referred to PSD', created_at, NULL, 'sent', 1 FROM cases WHERE referred_on IS NOT NULL"
+        )
+        rows += conn.execute(text(insert + select_rows), {"national": NATIONAL_PSD}).rowcount
+    rows += conn.execute(
+        text(
+            insert  # noqa: S608 (constant SQL, no user input)
+            + "SELECT investigator_id, 'assigned', id, reference, 'You were assigned ' "
+            "|| reference || ' to investigate', created_at, CASE WHEN state = 'closed' THEN "
+            "created_at END, 'sent', 1 FROM cases WHERE investigator_id IS NOT NULL"
+        )
+    ).rowcount
+    # what the workflow has moved past has been read
+    conn.execute(
+        text(
+            "UPDATE notifications SET read_at = created_at WHERE kind = 'referral_arrived' AND "
+            "case_id IN (SELECT id FROM cases WHERE state <> 'referred_to_psd')"
+        )
+    )
+    return rows
 
 
 SEQUENCED = ["forces", "departments", "users", "people", "cases", "investigations", "case_events"]

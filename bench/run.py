@@ -99,6 +99,32 @@ def list_and_detail(
     ]  # fmt: skip
 
 
+def queues(backend: str, app: Any, world: World, scale: Scale) -> list[Result]:
+    """SPEC §13's pages, held to the list target (§11): a PSD officer's home page with their
+    tasks, PSD's team queue and the notifications list of the national PSD account (every
+    referral of 20 forces)."""
+    officer = inprocess.sign_in(app, f"psd.{world.org.force_codes[0].lower()}@bench.police.uk")
+    national = inprocess.sign_in(app, dataset.NATIONAL_PSD)
+    n = scale.list_requests
+    progress(f"{backend}: home page with tasks, team queue, notifications: {n} requests each")
+    pages = {
+        "home page with tasks (PSD officer)": inprocess.timed_series(
+            app, officer, [("home", "/")] * n
+        ),
+        "PSD team queue (national PSD)": inprocess.timed_series(
+            app, national, [("queue", "/queue")] * n
+        ),
+        "notifications list (national PSD)": inprocess.timed_series(
+            app, national, [("notifications", "/notifications")] * n
+        ),
+    }
+    return [
+        Result(backend, figure, "p95 ≤ 100 ms (§11, the list's)",
+               f"p50 {ms(t.p50)}, p95 {ms(t.p95)}", t.p95 <= 0.1, [t.breakdown()])
+        for figure, t in pages.items()
+    ]  # fmt: skip
+
+
 def statistics(backend: str, app: Any, scale: Scale) -> list[Result]:
     client = inprocess.sign_in(app, dataset.NATIONAL_PSD)
     progress(f"{backend}: outcome statistics JSON and PDF over the whole dataset")
@@ -172,7 +198,7 @@ def import_rows(
     ]  # fmt: skip
 
 
-PARTS = ("list", "statistics", "upload", "load", "import")
+PARTS = ("list", "queues", "statistics", "upload", "load", "import")
 
 
 def bench_backend(backends: Backends, backend: str, scale: Scale, upload_file: Path,
@@ -186,6 +212,8 @@ def bench_backend(backends: Backends, backend: str, scale: Scale, upload_file: P
             "case list / detail",
             lambda: list_and_detail(backend, app, world, scale, small_p50),
         )
+    if "queues" in parts:
+        results += guarded(backend, "queues", lambda: queues(backend, app, world, scale))
     if "statistics" in parts:
         results += guarded(backend, "statistics / PDF", lambda: statistics(backend, app, scale))
     dispose(app)

@@ -90,6 +90,10 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from casetrack.queues.mail import init_mail
+
+    init_mail(app)
+
 
 def _init_templates(app: Flask) -> None:
     from casetrack.assets import init_assets
@@ -115,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from casetrack.evidence.views import bp as evidence_bp
     from casetrack.imports.views import bp as imports_bp
     from casetrack.main.views import bp as main_bp
+    from casetrack.queues.views import bp as queues_bp
     from casetrack.reports.views import bp as reports_bp
     from casetrack.retention.views import bp as retention_bp
 
@@ -134,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(retention_bp)
+    app.register_blueprint(queues_bp)
     app.request_class = CaseTrackRequest
     app.teardown_request(discard_unplaced_uploads)
 

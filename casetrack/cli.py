@@ -17,6 +17,7 @@ def register_commands(app: Flask) -> None:
     from casetrack.evidence.cli import evidence_cli
     from casetrack.imports.cli import import_cli
     from casetrack.org.cli import departments_cli, forces_cli
+    from casetrack.queues.cli import reminders_cli
     from casetrack.reports.cli import report_cli
 
     for command in (
@@ -28,6 +29,7 @@ def register_commands(app: Flask) -> None:
         report_cli,
         import_cli,
         demo_command,
+        reminders_cli,
     ):
         app.cli.add_command(command)
 

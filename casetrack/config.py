@@ -70,6 +70,12 @@ class Defaults:
     PENDING_SIGN_IN_TIMEOUT = timedelta(minutes=10)  # password shown, second factor not yet
     WEBAUTHN_RP_ID: str | None = None  # the host the browser sees; else the request's host
     WEBAUTHN_RP_NAME = "CaseTrack"
+    # Email (SPEC §13): smtp://host:port or smtps://user:password@host:port, and the sender.
+    # Without both, nothing is emailed; notifications are still shown in the application.
+    SMTP_URL: str | None = None
+    MAIL_FROM: str | None = None
+    # The address people open CaseTrack at: the links in emails start with it.
+    BASE_URL = "http://127.0.0.1:5000"
 
 
 def load_config(

@@ -23,6 +23,7 @@ from casetrack.cases.models import (
 )
 from casetrack.evidence.models import CustodyEvent, EvidenceCorrection, EvidenceItem
 from casetrack.org.models import Department, Force
+from casetrack.queues.models import EmailOptOut, Notification, Task
 
 __all__ = [
     "AuditEvent",
@@ -35,17 +36,20 @@ __all__ = [
     "CaseRiskFlag",
     "CustodyEvent",
     "EvidenceCorrection",
+    "EmailOptOut",
     "EvidenceItem",
     "ExternalIdentity",
     "Department",
     "Force",
     "Investigation",
+    "Notification",
     "InvestigationStandard",
     "PccNotification",
     "Person",
     "RecoveryCode",
     "ReferenceCounter",
     "SecondFactor",
+    "Task",
     "User",
     "UserSession",
 ]

@@ -26,7 +26,11 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
     app.jinja_env.globals.update(
-        can=can, Permission=Permission, Role=Role, navigation_extra=navigation_extra
+        can=can,
+        Permission=Permission,
+        Role=Role,
+        navigation_extra=navigation_extra,
+        unread_notifications=unread_notifications,
     )
     app.jinja_env.globals.update(
         state_label=state_label,
@@ -52,6 +56,7 @@ NAVIGATION: list[tuple[str, str, Permission, tuple[str, ...]]] = [
         ("cases.index", "cases.detail", "cases.act", "cases.add_subject"),
     ),
     ("cases.new", "Record a concern", Permission.CASE_CREATE, ("cases.new",)),
+    ("queues.team_queue", "Team queue", Permission.TEAM_QUEUE, ("queues.team_queue",)),
     ("reports.index", "Outcome statistics", Permission.REPORT_VIEW, ("reports.",)),
     ("imports.upload", "Import", Permission.IMPORT_CASES, ("imports.",)),
     ("audit.index", "Audit log", Permission.AUDIT_READ, ("audit.",)),
@@ -60,6 +65,19 @@ NAVIGATION: list[tuple[str, str, Permission, tuple[str, ...]]] = [
     ("admin.forces", "Forces", Permission.MANAGE_ORGANISATION, ("admin.force",)),
     ("admin.departments", "Departments", Permission.MANAGE_ORGANISATION, ("admin.department",)),
 ]
+
+
+def unread_notifications() -> int | None:
+    """The header's count (SPEC §13): one indexed count per page. None if the database cannot
+    answer (an error page shown during an outage still renders)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from casetrack.queues.notify import unread_count
+
+    try:
+        return unread_count(current_user)
+    except SQLAlchemyError:
+        return None
 
 
 def navigation_extra(current_endpoint: str | None) -> list[dict[str, object]]:

@@ -23,7 +23,7 @@ steps); act_psd (PSD's steps; on a closed case, reopening); evidence (add, corre
 retention (decide on deletion); proceedings (record proceedings and appeals, §14); correct
 (correct the case's details, §12); note (add to the
 decision log); note_psd (read and write PSD-only notes); link (link cases); restrict (restrict
-or unrestrict, and name users).
+or unrestrict, and name users); task (give someone a task on the case, §13).
 """
 
 from __future__ import annotations
@@ -112,6 +112,17 @@ ROUTE_ROLES: dict[str, set[str]] = {
     # §12: search and the subject picker — finding a workforce record is case work (§1), each
     # role within its own scope (a Standards Manager their departments, PSD their forces)
     "cases.people_search": CASE_ROLES,
+    # §13: tasks on cases — the people who work cases give each other tasks and mark their own
+    # done; PSD's team queue, taken by PSD and (re)assigned in bulk by the head of PSD;
+    # notifications and email settings for every signed-in user
+    "queues.add_task": CASE_ROLES,
+    "queues.task_done": CASE_ROLES,
+    "queues.team_queue": {"psd", "psd_head"},
+    "queues.take": {"psd", "psd_head"},
+    "queues.assign": {"psd_head"},
+    "queues.notifications": EVERYONE,
+    "queues.mark_read": EVERYONE,
+    "queues.settings": EVERYONE,
 }
 PUBLIC_ROUTES = {
     "auth.sign_in",
@@ -150,6 +161,7 @@ KINDS = (
     "link",
     "restrict",
     "proceedings",
+    "task",
 )
 
 _ALL_STATES = set(STATES)
@@ -176,6 +188,9 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
         "link": _pairs({"own_department", "restricted_named"}, _ALL_STATES),
         "restrict": set(),
         "proceedings": set(),
+        # §13: "people add others" — whoever sees the case, in any state (an appeal follows
+        # the closing)
+        "task": _pairs({"own_department", "restricted_named"}, _ALL_STATES),
     },
     # §1: every case of their force read-only; acts on what was referred to PSD.
     "psd": {
@@ -202,6 +217,7 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
         "proceedings": _pairs(
             {"own_department", "other_department", "restricted_named"}, {"closed"}
         ),
+        "task": _pairs({"own_department", "other_department", "restricted_named"}, _ALL_STATES),
     },
     # §1: all of PSD, plus restricted cases and retention decisions.
     "psd_head": {
@@ -246,6 +262,10 @@ OBJECT_ACCESS: dict[str, dict[str, set[tuple[str, str]]]] = {
         "proceedings": _pairs(
             {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
             {"closed"},
+        ),
+        "task": _pairs(
+            {"own_department", "other_department", "restricted_named", "restricted_unnamed"},
+            _ALL_STATES,
         ),
     },
     # §1: never names, case text or evidence.

@@ -699,3 +699,29 @@ def make_evidence(app: Flask) -> Callable[..., Any]:
         return item
 
     return make
+
+
+# ---- mail: a real SMTP server on a free loopback port (tests/smtpserver.py) ------------------
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Any]:
+    from smtpserver import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_config(app_config: dict[str, Any], smtp_server: Any) -> dict[str, Any]:
+    """Point the app (use before `app`) at the test SMTP server."""
+    app_config.update(
+        {
+            "SMTP_URL": smtp_server.url,
+            "MAIL_FROM": "casetrack@example.police.uk",
+            "BASE_URL": "https://casetrack.example.police.uk",
+        }
+    )
+    return app_config

@@ -48,4 +48,14 @@ def test_generator_makes_a_consistent_national_dataset(app) -> None:
     assert response.headers["Location"] == "/sign-in/second-factor"
     client = sign_in(app, dataset.NATIONAL_PSD)  # password, then an authenticator-app code
     assert client.get("/cases?state=closed").status_code == 200
+    # the queues (SPEC §13): a task for every logged case, a notification for every referral
+    from casetrack.queues.models import Notification, Task
+
+    logged = db.session.scalar(select(func.count()).where(Case.state == "logged"))
+    assert count(Task) >= logged > 0
+    assert count(Notification) >= 2 * db.session.scalar(
+        select(func.count()).where(Case.referred_on.is_not(None))
+    )
+    for page in ("/", "/queue", "/notifications"):
+        assert client.get(page).status_code == 200
     assert client.get("/reports/outcomes.json?basis=calendar").status_code == 200

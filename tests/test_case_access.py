@@ -35,6 +35,7 @@ KIND_PERMISSION = {
     "note_psd": Permission.NOTES_PSD,
     "link": Permission.CASE_LINK,
     "restrict": Permission.RESTRICTED_CASES,
+    "task": Permission.TASK_ADD,
 }
 # What each case or evidence page is about (its kind of access in the oracle).
 PAGE_KIND = {
@@ -58,6 +59,7 @@ PAGE_KIND = {
     "proceedings.review": "view",  # of a review that does not exist: see below
     "proceedings.list_report": "view",  # likewise
     "casepack.download": "view",  # §12: the pack holds nothing the case page does not
+    "queues.add_task": "task",  # §13
 }
 
 

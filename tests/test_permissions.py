@@ -64,15 +64,21 @@ SPEC_PERMISSIONS = {
         "evidence_add", "report_view",
         # §12: corrections before referral, shared notes, linked cases
         "case_correct", "note_add", "case_link",
+        # §13: "people add others" (tasks)
+        "task_add",
     },
     "psd": {
         "signed_in", "case_view", "case_psd", "evidence_view", "evidence_add", "report_view",
         "case_correct", "note_add", "notes_psd", "case_link",
+        # §13: tasks; PSD's team queue ("a PSD user can take one")
+        "task_add", "team_queue",
     },
     "psd_head": {
         "signed_in", "case_view", "case_psd", "evidence_view", "evidence_add", "report_view",
         "case_correct", "note_add", "notes_psd", "case_link",
         "audit_read", "restricted_cases", "retention_decide", "import_cases", "access_approve",
+        # §13: "a head of PSD can (re)assign several at once"
+        "task_add", "team_queue", "queue_assign",
     },
     "leadership": {"signed_in", "report_view"},
     "admin": {"signed_in", "manage_users", "manage_organisation"},

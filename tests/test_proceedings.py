@@ -294,14 +294,14 @@ def test_a_standards_manager_cannot_record_proceedings(app, make_case, make_user
 def test_due_reports_show_on_the_home_page(
     app, make_case, make_user, make_force, make_department, auth
 ):
-    """SPEC §14.2 without the queues issue yet: the due dates show on the dashboard."""
+    """SPEC §14.2 and §13: the report due is a task on the investigator's home page."""
     psd = make_user("psd")
     case = make_case("psd_investigation", psd=psd)
     auth.sign_in(psd.email)
     assert _outcome(auth, case, "retired").status_code == 302
     home = auth.client.get("/").get_data(as_text=True)
-    assert "Reports and accounts due after outcomes" in home
-    assert "Advisory List report" in home and case.reference in home
+    assert "Your tasks, soonest due first" in home
+    assert "Advisory List report to the College of Policing" in home and case.reference in home
     # a Standards Manager of another force sees none of it
     warks = make_force("WARKS")
     other = make_user(

@@ -53,6 +53,9 @@ class Permission(StrEnum):
     NOTE_ADD = "note_add"  # write in a case's decision log (§12)
     NOTES_PSD = "notes_psd"  # read and write the log's PSD-only notes (§12)
     CASE_LINK = "case_link"  # link two cases one can see, or remove a link (§12)
+    TASK_ADD = "task_add"  # give someone who may see the case a task on it (§13)
+    TEAM_QUEUE = "team_queue"  # PSD's team queue: take an unaccepted referral or case (§13)
+    QUEUE_ASSIGN = "queue_assign"  # (re)assign several queued cases at once (§13)
 
 
 _CASE_WORK = {
@@ -62,8 +65,14 @@ _CASE_WORK = {
     Permission.CASE_CORRECT,
     Permission.NOTE_ADD,
     Permission.CASE_LINK,
+    Permission.TASK_ADD,
 }
-_PSD = _CASE_WORK | {Permission.CASE_PSD, Permission.EVIDENCE_ADD, Permission.NOTES_PSD}
+_PSD = _CASE_WORK | {
+    Permission.CASE_PSD,
+    Permission.EVIDENCE_ADD,
+    Permission.NOTES_PSD,
+    Permission.TEAM_QUEUE,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STANDARDS_MANAGER: frozenset(
@@ -83,6 +92,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RETENTION_DECIDE,
             Permission.IMPORT_CASES,
             Permission.ACCESS_APPROVE,
+            Permission.QUEUE_ASSIGN,
         }
     ),
     Role.LEADERSHIP: frozenset({Permission.REPORT_VIEW}),

@@ -26,6 +26,7 @@ not see (existence is not revealed), the refusal audited, and every page view au
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import abort, request
@@ -49,6 +50,7 @@ ANY_STATE_PERMISSIONS = frozenset(
         Permission.NOTES_PSD,
         Permission.CASE_LINK,
         Permission.RESTRICTED_CASES,
+        Permission.TASK_ADD,
     }
 )
 
@@ -120,6 +122,18 @@ def case_rule(user: Any, permission: Permission, case: Case) -> bool:
 
 
 register_object_rule(Case, case_rule)
+
+
+def case_users(case: Case, roles: Iterable[str]) -> list[Any]:
+    """Active users of these roles who may see the case (force or department, restricted,
+    conflict of interest): whom a task, an assignment or a notification about it may go to."""
+    from casetrack.auth.models import User
+    from casetrack.extensions import db
+
+    users = db.session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_(list(roles))).order_by(User.name)
+    ).all()
+    return [u for u in users if can(u, Permission.CASE_VIEW, case)]
 
 
 def may_change_evidence(user: Any, case: Case) -> bool:

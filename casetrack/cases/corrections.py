@@ -37,6 +37,7 @@ from casetrack.cases.service import (
 from casetrack.cases.workflow import State
 from casetrack.errors import DomainError
 from casetrack.extensions import db
+from casetrack.queues import tasks
 from casetrack.templating import format_date
 
 
@@ -224,6 +225,8 @@ def correct_case(
         case.assessment_due = deadlines.assessment_due(
             case.received_date, current_app.config["ASSESSMENT_DUE_WORKING_DAYS"]
         )
+        for task in tasks.open_tasks(case, "assessment"):  # its task follows (SPEC §13)
+            task.due = case.assessment_due
     event.note = (
         "\n".join(f"{DETAILS[r.field].label}: “{r.old_value}” → “{r.new_value}”" for r in rows)
         + f"\nWhy: {why}"

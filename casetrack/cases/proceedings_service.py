@@ -16,7 +16,6 @@ from casetrack.audit.service import record
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, can
 from casetrack.cases import proceedings
-from casetrack.cases.access import visible_cases
 from casetrack.cases.deadlines import add_working_days
 from casetrack.cases.models import Case, Investigation, ListReport, ReflectiveReview
 from casetrack.cases.service import (
@@ -30,6 +29,7 @@ from casetrack.cases.service import (
 from casetrack.cases.workflow import State
 from casetrack.errors import DomainError
 from casetrack.extensions import db
+from casetrack.queues import tasks
 from casetrack.timeutil import today
 
 # Reports and accounts due within 5 working days (regulation 70; Police Barred List and Police
@@ -216,7 +216,9 @@ def record_suspension(
 # ---- after the outcome -----------------------------------------------------------------------
 
 
-def after_outcome(case: Case, inv: Investigation, *, under_investigation: bool) -> None:
+def after_outcome(
+    case: Case, inv: Investigation, *, under_investigation: bool, by: User | None = None
+) -> None:
     """What an outcome makes due: the reflective review (RPRP) with the subject's account within
     5 working days; a Barred or Advisory List report within 5 working days. A due item that the
     outcome no longer calls for is removed if nothing was recorded in it yet."""
@@ -226,8 +228,11 @@ def after_outcome(case: Case, inv: Investigation, *, under_investigation: bool) 
     if inv.outcome == "reflective_practice":
         if review is None:
             db.session.add(ReflectiveReview(investigation=inv, account_due=due))
+            tasks.follow_up_due(case, inv, "rprp_account", due, by=by)
     elif review is not None and not review.matter_summary and not review.account_received:
         db.session.delete(review)
+        tasks.follow_up_due(case, inv, "rprp_account", None, by=by)
+        tasks.follow_up_due(case, inv, "rprp_review", None, by=by)
     wanted = proceedings.list_report_due(
         standing(case, inv), inv.outcome, under_investigation=under_investigation
     )
@@ -239,10 +244,17 @@ def after_outcome(case: Case, inv: Investigation, *, under_investigation: bool) 
                     investigation=inv, list_name=wanted, event_date=inv.outcome_date, due=due
                 )
             )
+            tasks.follow_up_due(case, inv, "list_report", due, by=by, what=_report_task(wanted))
         elif report.reported_on is None:
             report.list_name, report.event_date, report.due = wanted, inv.outcome_date, due
+            tasks.follow_up_due(case, inv, "list_report", due, by=by, what=_report_task(wanted))
     elif report is not None and report.reported_on is None:
         db.session.delete(report)
+        tasks.follow_up_due(case, inv, "list_report", None, by=by)
+
+
+def _report_task(list_name: str) -> str:
+    return f"{LIST_NAMES[list_name]} report to the College of Policing"
 
 
 def review_for(inv: Investigation) -> ReflectiveReview | None:
@@ -297,6 +309,10 @@ def save_review(
         raise DomainError("The review date cannot be before the outcome", "review_date")
     _check_day(account_received, case, "the subject's account", "account_received", False)
     review.review_date, review.account_received = review_date, account_received
+    if account_received is not None:
+        tasks.follow_up_done(case, inv, "rprp_account", user)
+    if review_date is not None and review_date >= today():
+        tasks.follow_up_due(case, inv, "rprp_review", review_date, by=user)
     _event(
         case, user, "rprp", case.state, f"Reflective review updated for {inv.person.display_name}."
     )
@@ -346,6 +362,8 @@ def save_list_report(
         _check_day(reported_on, case, "the report", "reported_on", True)
         report.reported_by_name = user.name
     report.reported_on = reported_on
+    if reported_on is not None:
+        tasks.follow_up_done(case, inv, "list_report", user)
     name = LIST_NAMES[report.list_name]
     _event(
         case,
@@ -364,28 +382,6 @@ def save_list_report(
     return report
 
 
-def due_items(user: Any, limit: int = 15) -> tuple[list[ListReport], list[ReflectiveReview]]:
-    """Open list reports and RPRP accounts of the cases this user may see, soonest due first
-    (dashboards)."""
-    reports = db.session.scalars(
-        select(ListReport)
-        .join(Investigation, Investigation.id == ListReport.investigation_id)
-        .join(Case, Case.id == Investigation.case_id)
-        .where(visible_cases(user), ListReport.reported_on.is_(None))
-        .order_by(ListReport.due, ListReport.id)
-        .limit(limit)
-    ).all()
-    reviews = db.session.scalars(
-        select(ReflectiveReview)
-        .join(Investigation, Investigation.id == ReflectiveReview.investigation_id)
-        .join(Case, Case.id == Investigation.case_id)
-        .where(visible_cases(user), ReflectiveReview.account_received.is_(None))
-        .order_by(ReflectiveReview.account_due, ReflectiveReview.id)
-        .limit(limit)
-    ).all()
-    return list(reports), list(reviews)
-
-
 def follow_ups(case: Case) -> dict[int, tuple[ReflectiveReview | None, ListReport | None]]:
     """Each subject's reflective review and list report, if any (for the case page)."""
     ids = [inv.id for inv in case.investigations]
@@ -400,31 +396,3 @@ def follow_ups(case: Case) -> dict[int, tuple[ReflectiveReview | None, ListRepor
         for r in db.session.scalars(select(ListReport).where(ListReport.investigation_id.in_(ids)))
     }
     return {i: (reviews.get(i), reports.get(i)) for i in ids}
-
-
-def follow_up_rows(
-    reports: list[ListReport], reviews: list[ReflectiveReview]
-) -> list[dict[str, Any]]:
-    """The dashboard's list of what follows outcomes, soonest due first (SPEC §14.2)."""
-    rows = [
-        {
-            "case": r.investigation.case,
-            "subject": r.investigation.person,
-            "what": f"{LIST_NAMES[r.list_name]} report",
-            "due": r.due,
-            "endpoint": "proceedings.list_report",
-            "investigation_id": r.investigation_id,
-        }
-        for r in reports
-    ] + [
-        {
-            "case": r.investigation.case,
-            "subject": r.investigation.person,
-            "what": "Reflective review: the subject's account",
-            "due": r.account_due,
-            "endpoint": "proceedings.review",
-            "investigation_id": r.investigation_id,
-        }
-        for r in reviews
-    ]
-    return sorted(rows, key=lambda row: (row["due"], row["case"].reference))

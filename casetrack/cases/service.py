@@ -21,6 +21,7 @@ from casetrack.audit.service import record
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, Role, can
 from casetrack.cases import deadlines, proceedings
+from casetrack.cases.access import case_users
 from casetrack.cases.models import (
     Case,
     CaseEvent,
@@ -44,6 +45,7 @@ from casetrack.errors import DomainError, Problems
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
 from casetrack.org.numbers import normal_staff_number
+from casetrack.queues import tasks
 from casetrack.timeutil import today, utcnow
 
 CONDUCT_REGULATIONS_2020 = proceedings.CONDUCT_REGULATIONS_2020
@@ -326,6 +328,7 @@ def record_concern(user: User, details: ConcernDetails, subjects: Sequence[Perso
         object_id=case.id,
         details={"reference": case.reference, "subjects": [p.id for p in subjects]},
     )
+    tasks.after_concern(case, user)
     return case
 
 
@@ -429,6 +432,7 @@ def perform(case: Case, action: Action, user: User, version: int | None, **paylo
         object_id=case.id,
         details={"reference": case.reference, "from": before, "to": case.state, **details},
     )
+    tasks.after_action(case, action, user, before)
 
 
 def _text(
@@ -504,13 +508,8 @@ def _refer(case: Case, user: User, *, note: str = "") -> tuple[str, dict]:
 
 def psd_colleagues(case: Case) -> list[User]:
     """PSD users who may be assigned: of the case's force, active, never a subject."""
-    users = db.session.scalars(
-        select(User)
-        .where(User.active.is_(True), User.role.in_([Role.PSD, Role.PSD_HEAD]))
-        .order_by(User.name)
-    ).all()
     # can() covers the force, restricted cases (head of PSD or named users) and conflicts.
-    return [u for u in users if can(u, Permission.CASE_VIEW, case)]
+    return case_users(case, [Role.PSD, Role.PSD_HEAD])
 
 
 def _assign(case: Case, investigator_id: Any) -> User:
@@ -649,7 +648,7 @@ def _outcome(
     inv.outcome_rationale = why or None
     from casetrack.cases.proceedings_service import after_outcome
 
-    after_outcome(case, inv, under_investigation=psd_side)
+    after_outcome(case, inv, under_investigation=psd_side, by=user)
     return (
         f"Outcome for {inv.person.display_name}: {vocab.label(vocab.OUTCOMES, outcome)} "
         f"({outcome_date:%d/%m/%Y})." + (f" {why}" if why else "")

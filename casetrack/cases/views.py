@@ -46,6 +46,7 @@ from casetrack.evidence.service import can_add as can_add_evidence
 from casetrack.evidence.service import evidence_for
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
+from casetrack.queues import tasks
 from casetrack.timeutil import today
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -272,6 +273,8 @@ def detail(case_id: int) -> ResponseReturnValue:
         notes=casework.notes_for(current_user, case),
         links=casework.links_for(current_user, case),
         follow_ups=proceedings_service.follow_ups(case),
+        case_tasks=tasks.case_tasks(case),
+        automatic_kinds=tasks.AUTOMATIC,
         today=today(),
     )
 

@@ -14,6 +14,7 @@ from casetrack.auth.service import create_user
 from casetrack.commands import command_errors
 from casetrack.demo.cases import load_demo_cases
 from casetrack.demo.casework import load_demo_casework, load_demo_proceedings
+from casetrack.demo.queues import load_demo_queues
 from casetrack.extensions import db
 from casetrack.org.service import add_department, add_force
 
@@ -120,6 +121,7 @@ def load_demo() -> None:
     load_demo_cases()
     load_demo_casework()
     load_demo_proceedings()
+    load_demo_queues()
 
 
 PENDING_ACCOUNT = ("new.investigator@example.police.uk", "Rowan Ellis")

@@ -12,10 +12,10 @@ from casetrack.audit.service import record
 from casetrack.auth.access import public, require
 from casetrack.auth.models import User
 from casetrack.auth.permissions import NO_ROLE, Permission, Role
-from casetrack.cases.proceedings_service import due_items, follow_up_rows
 from casetrack.cases.queries import dashboard, leadership_headlines
 from casetrack.extensions import db
 from casetrack.org.models import Department, Force
+from casetrack.queues.tasks import AUTOMATIC, my_tasks
 from casetrack.timeutil import today
 
 bp = Blueprint("main", __name__)
@@ -41,14 +41,17 @@ def home() -> ResponseReturnValue:
         context["headlines"] = leadership_headlines(list(current_user.force_ids))
     else:
         board = context["board"] = dashboard(current_user)
-        reports, reviews = due_items(current_user)
-        context["follow_ups"] = follow_up_rows(reports, reviews)
+        # The person's tasks (SPEC §13) replace the list of reports and accounts due after
+        # outcomes (§14.2): those are tasks now, on the home page of whoever holds them.
+        tasks = context["my_tasks"] = my_tasks(current_user)
+        context["automatic_kinds"] = AUTOMATIC
         context["today"] = today()
         shown = [
             case.id
             for key in ("cases", "referrals", "mine")
             for case in board.get(key, [])  # type: ignore[attr-defined]
-        ] + [row["case"].id for row in context["follow_ups"]]
+        ] + [task.case_id for task in tasks]
+        shown = list(dict.fromkeys(shown))  # each case once, in the order shown
         # The dashboard lists cases with their subjects: a view like any other (SPEC §9.1).
         record("dashboard_viewed", object_type="case_list", details={"cases": shown})
         db.session.commit()

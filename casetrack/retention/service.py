@@ -18,6 +18,7 @@ from casetrack.errors import DomainError
 from casetrack.evidence import service as evidence
 from casetrack.evidence.models import CustodyEvent, EvidenceCorrection, EvidenceItem
 from casetrack.extensions import db
+from casetrack.queues.models import Notification, Task
 from casetrack.timeutil import today
 
 
@@ -90,6 +91,9 @@ def delete_case(case: Case, user: User, reason: str, confirmation: str) -> list[
     db.session.execute(
         delete(CaseLink).where(or_(CaseLink.case_id == case.id, CaseLink.other_id == case.id))
     )
+    # Its tasks and notifications (SPEC §13) too: the audit log's tombstone keeps the reference.
+    db.session.execute(delete(Task).where(Task.case_id == case.id))
+    db.session.execute(delete(Notification).where(Notification.case_id == case.id))
     db.session.delete(case)
     db.session.flush()
     return [item.storage_name for item in items]

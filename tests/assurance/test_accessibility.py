@@ -43,7 +43,8 @@ SKIP = re.compile(
 )
 # Form pages whose empty submission shows the error state (never changes anything).
 ERROR_STATES = re.compile(
-    r"^/(cases/new|cases/\d+/subjects/new|cases/\d+/evidence/new|cases/\d+/(withdraw|"
+    r"^/(cases/new|cases/\d+/subjects/new|cases/\d+/evidence/new|cases/\d+/tasks/new|"
+    r"cases/\d+/(withdraw|"
     r"resolve_locally|psd_return|reopen|assess)|evidence/\d+/(correct|withdraw)|admin/users/new|"
     r"admin/forces|admin/departments|admin/users/\d+/password|account/password|imports)$"
 )

@@ -1,0 +1,1 @@
+"""Work queues, reminders and notifications (SPEC §13)."""
