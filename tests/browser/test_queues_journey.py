@@ -27,7 +27,7 @@ from casetrack.org.models import Department
 from casetrack.queues import mail, notify
 from casetrack.timeutil import today
 
-from .browser_helpers import LiveServer, check_accessibility, sign_in
+from .browser_helpers import LiveServer, check_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -118,12 +118,14 @@ def test_a_referral_reaches_the_team_queue_the_header_and_the_inbox(
     row = page.get_by_role("row").filter(has_text=f"{reference} was referred to PSD")
     expect(row).to_contain_text("Unread")
     check_accessibility(page, "queues-notifications")
+    screenshot(page, "queues-notifications")
     page.get_by_role("link", name="Team queue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Team queue")
     queued = page.get_by_role("row").filter(has_text=reference)
     expect(queued).to_contain_text("A decision on the referral")
     expect(queued).to_contain_text("Nobody yet")
     check_accessibility(page, "queues-team-queue")
+    screenshot(page, "queues-team-queue")
     queued.get_by_role("button", name=f"Take {reference}").click()
     expect(page.get_by_role("alert", name="Success")).to_contain_text(f"You took {reference}.")
     expect(page.get_by_role("row").filter(has_text=reference)).to_contain_text("Priya Shah")
@@ -132,6 +134,7 @@ def test_a_referral_reaches_the_team_queue_the_header_and_the_inbox(
         reference
     )
     check_accessibility(page, "queues-home-with-tasks")
+    screenshot(page, "queues-home-with-tasks")
 
     # the sending step (what `casetrack reminders send` runs) delivers the email
     with live_server.app.app_context():
