@@ -5,13 +5,13 @@ account opens on a short list of what is new."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
 from casetrack.auth.models import User
 from casetrack.cases.deadlines import add_working_days
-from casetrack.cases.models import Case
+from casetrack.cases.models import Case, ListReport, ReflectiveReview
 from casetrack.cases.workflow import State
 from casetrack.extensions import db
 from casetrack.org.models import Force
@@ -37,9 +37,36 @@ def _open(state: State, force: str = "WMP") -> list[Case]:
     )
 
 
+def _history_done(by: User) -> None:
+    """Follow-ups of outcomes long past were done at the time: the older reflective review
+    accounts were received on their due date and the older list reports were made, so only
+    the last month's stay due (a PSD officer's list is what is happening now, not years of
+    history)."""
+    cutoff = today() - timedelta(days=30)
+    for review in db.session.scalars(
+        select(ReflectiveReview).where(
+            ReflectiveReview.account_received.is_(None), ReflectiveReview.account_due < cutoff
+        )
+    ):
+        review.account_received = review.account_due
+        tasks.complete(review.investigation.case, "rprp_account", by, review.investigation_id)
+    for report in db.session.scalars(
+        select(ListReport).where(ListReport.reported_on.is_(None), ListReport.due < cutoff)
+    ):
+        inv = report.investigation
+        report.status = report.status or (
+            "former_officer" if inv.person.role == "police_officer" else "former_civilian"
+        )
+        report.date_of_birth = report.date_of_birth or date(1985, 6, 1)
+        report.reasons = report.reasons or "As found at the hearing; see the outcome's rationale."
+        report.reported_on, report.reported_by_name = report.due, by.name
+        tasks.complete(inv.case, "list_report", by, inv.id)
+
+
 def load_demo_queues() -> None:
     sam, priya = _user("sm.birmingham@example.police.uk"), _user("psd@example.police.uk")
     helen = _user("head.psd@example.police.uk")
+    _history_done(helen)
     # Only what is still happening stays unread: the referrals waiting now, the returns and
     # assignments of open cases.
     waiting = set(db.session.scalars(select(Case.id).where(Case.state == State.REFERRED_TO_PSD)))
