@@ -1,0 +1,158 @@
+"""Secondary suppression on small, hand-worked releases (SPEC §6, publication mode).
+
+Each expected answer below was worked out by hand from the SPEC's rule — counts from 1 to 4
+are hidden, then as many others, smallest first, as it takes that no hidden count can be
+worked out from the rest, with a true zero always shown — not taken from
+casetrack/reports/suppression.py. The reasoning is in the comments. These are quick (no
+database, no solver), so `make mutation` can use them for every mutant of the module.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from casetrack.reports.suppression import Relation, disclosed, pinned, primary, protect
+
+# A total of four people split into four groups, inside a grand total that also shows a
+# fifth-something count u: grand = t + u, t = a + b + c + d.
+NESTED = {"grand": 9, "u": 5, "t": 4, "a": 1, "b": 1, "c": 1, "d": 1}
+NESTED_RELATIONS = [Relation("grand", ("t", "u")), Relation("t", ("a", "b", "c", "d"))]
+
+
+def test_relation_coefficients() -> None:
+    # total = parts, written as Σ coefficient × cell = 0: the total −1, each part +1
+    assert Relation("t", ("a", "b")).coefficients() == {"t": -1, "a": 1, "b": 1}
+    # a cell named twice counts twice
+    assert Relation("t", ("a", "a", "b")).coefficients() == {"t": -1, "a": 2, "b": 1}
+    # "t = t + a" says only that a is 0: t cancels out
+    assert Relation("t", ("t", "a")).coefficients() == {"a": 1}
+    assert Relation("t", ("a", "b"), "by role").cells == ("t", "a", "b")
+
+
+def test_primary_hides_one_to_four_only() -> None:
+    values = {"zero": 0, "one": 1, "four": 4, "five": 5, "many": 120}
+    assert primary(values) == {"one", "four"}
+
+
+def test_nothing_small_hides_nothing() -> None:
+    assert protect({"t": 10, "a": 5, "b": 5}, [Relation("t", ("a", "b"))]) == frozenset()
+
+
+def test_a_difference_gives_the_small_count_away() -> None:
+    # b = 3 is hidden, but b = t − a = 10 − 7. Hide one more in that relation, the smaller
+    # of t (10) and a (7): a. Then a + b = 10 with each at least 1 leaves a from 1 to 9.
+    values = {"t": 10, "a": 7, "b": 3}
+    relation = [Relation("t", ("a", "b"))]
+    assert disclosed(values, relation, {"b"}) == {"b"}
+    assert pinned(values, relation, {"b"}) == {"b"}
+    assert disclosed(values, relation, {"a", "b"}) == set()
+    assert pinned(values, relation, {"a", "b"}) == set()
+    assert protect(values, relation) == {"a", "b"}
+
+
+def test_zeros_are_shown_and_two_hidden_parts_of_a_hidden_total_are_safe() -> None:
+    # t = 3 and b = 3 hidden, a = 0 shown: t = b, but neither has an upper bound
+    values = {"t": 3, "a": 0, "b": 3}
+    assert protect(values, [Relation("t", ("a", "b"))]) == {"t", "b"}
+
+
+def test_four_groups_of_a_total_of_four_are_each_one() -> None:
+    # t = 4 shown with four hidden groups, each at least 1: each is exactly 1 (bounds alone;
+    # no relation names a single hidden count)
+    values = {"t": 4, "a": 1, "b": 1, "c": 1, "d": 1}
+    relation = [Relation("t", ("a", "b", "c", "d"))]
+    assert disclosed(values, relation, {"a", "b", "c", "d"}) == {"a", "b", "c", "d"}
+    assert pinned(values, relation, {"a", "b", "c", "d"}) == {"a", "b", "c", "d"}
+    # two of them hidden, the other two shown: a + b = 2, so a = b = 1
+    shown_cd = {"t": 8, "a": 1, "b": 1, "c": 3, "d": 3}
+    assert disclosed(shown_cd, relation, {"a", "b"}) == {"a", "b"}
+    assert pinned(shown_cd, relation, {"a", "b"}) == {"a", "b"}
+    # a + b = 3 instead: a is 1 or 2, not worked out
+    three = {"t": 9, "a": 1, "b": 2, "c": 3, "d": 3}
+    assert disclosed(three, relation, {"a", "b"}) == set()
+    assert pinned(three, relation, {"a", "b"}) == set()
+
+
+def test_a_five_of_four_small_groups_is_not_worked_out() -> None:
+    # t = 5 shown, a + b + c + d = 5 with each at least 1: each is 1 or 2
+    values = {"t": 5, "a": 1, "b": 1, "c": 1, "d": 2}
+    relation = [Relation("t", ("a", "b", "c", "d"))]
+    assert disclosed(values, relation, {"a", "b", "c", "d"}) == set()
+    assert pinned(values, relation, {"a", "b", "c", "d"}) == set()
+    assert protect(values, relation) == {"a", "b", "c", "d"}
+
+
+def test_a_hidden_total_given_away_by_the_table_above_it() -> None:
+    # Primary: t (4) and a, b, c, d (1 each). t = grand − u = 9 − 5, and then a, b, c and d
+    # are each 1. Hide the smaller of grand (9) and u (5) beside t: u. Then t + u = 9 with
+    # t = a + b + c + d at least 4: t from 4 to 8, u from 1 to 5, each group from 1 to 5.
+    hidden = {"t", "a", "b", "c", "d"}
+    assert disclosed(NESTED, NESTED_RELATIONS, hidden) == hidden
+    assert pinned(NESTED, NESTED_RELATIONS, hidden) == hidden
+    assert disclosed(NESTED, NESTED_RELATIONS, hidden | {"u"}) == set()
+    assert pinned(NESTED, NESTED_RELATIONS, hidden | {"u"}) == set()
+    assert protect(NESTED, NESTED_RELATIONS) == hidden | {"u"}
+
+
+def test_an_unpublished_part_is_at_least_zero() -> None:
+    # b is in no table (say, people with no rank) so a reader knows only b ≥ 0. t = a + b + c
+    # with t = 6 and a = 5 shown and c = 1 hidden: b + c = 1, so c = 1 (b = 0). Hide the
+    # smaller of t and a: a. Then a + b + c = 6 leaves c from 1 to 5.
+    values = {"t": 6, "a": 5, "c": 1}
+    relation = [Relation("t", ("a", "b", "c"))]
+    assert disclosed(values, relation, {"c"}) == {"c"}
+    assert pinned(values, relation, {"c"}) == {"c"}
+    assert protect(values, relation) == {"a", "c"}
+    # with t = 7, b + c = 2: c is 1 or 2 (b may be 0 or 1), nothing more to hide
+    assert protect({"t": 7, "a": 5, "c": 1}, relation) == {"c"}
+
+
+def test_the_smallest_figure_is_hidden_and_a_tie_goes_to_the_busier_cell() -> None:
+    # b = 2 is hidden and given away by all three tables (b = t − a = s − e = g − e − f).
+    # Beside it: a (6) in the first table, e (6) in the second and the third. a tie at 6, so
+    # the cell in more such tables goes first: e. Then the first table still gives b away
+    # (b = t − a), so the smallest figure beside it there goes too: a. Then a + b = 8,
+    # e + b = 8 and e + b + f = 18 with f shown leave b from 1 to 7.
+    values = {"t": 8, "a": 6, "b": 2, "s": 8, "e": 6, "g": 18, "f": 10}
+    relations = [
+        Relation("t", ("a", "b")),
+        Relation("s", ("e", "b")),
+        Relation("g", ("e", "b", "f")),
+    ]
+    assert disclosed(values, relations, {"b"}) == {"b"}
+    assert protect(values, relations) == {"a", "b", "e"}
+
+
+def test_two_tables_sharing_a_hidden_count_are_solved_together() -> None:
+    # by role: t = x + y; by rank: t = p + q. All four hidden parts are small, t = 5 shown:
+    # x + y = 5 and p + q = 5, each from 1 to 4, nothing worked out.
+    values = {"t": 5, "x": 2, "y": 3, "p": 1, "q": 4}
+    relations = [Relation("t", ("x", "y")), Relation("t", ("p", "q"))]
+    assert protect(values, relations) == {"x", "y", "p", "q"}
+    # a third table says x = p: still nothing (x = p from 1 to 4, y = q = 5 − x)
+    with_link = [*relations, Relation("x", ("p",))]
+    assert pinned({"t": 5, "x": 2, "y": 3, "p": 2, "q": 3}, with_link, {"x", "y", "p", "q"}) == (
+        set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "hidden", "expected"),
+    [
+        # x + y = 3 and x − y = 1: x = 2, y = 1 (two relations together, no single one)
+        ({"s": 3, "d": 1, "x": 2, "y": 1}, {"x", "y"}, {"x", "y"}),
+        # x + y = 4 and x − y = 0: x = y = 2
+        ({"s": 4, "d": 0, "x": 2, "y": 2}, {"x", "y"}, {"x", "y"}),
+    ],
+)
+def test_a_figure_worked_out_from_two_relations_together(values, hidden, expected) -> None:
+    # s = x + y and x = d + y
+    relations = [Relation("s", ("x", "y")), Relation("x", ("d", "y"))]
+    assert disclosed(values, relations, hidden) == expected
+    assert pinned(values, relations, hidden) == expected
+
+
+def test_nothing_hidden_nothing_disclosed() -> None:
+    relation = [Relation("t", ("a", "b"))]
+    assert disclosed({"t": 10, "a": 5, "b": 5}, relation, set()) == set()
+    assert pinned({"t": 10, "a": 5, "b": 5}, relation, set()) == set()
