@@ -104,6 +104,19 @@ def test_primary_suppression(count: int, shown: object) -> None:
     assert suppress(count, False) == count
 
 
+def test_primary_suppression_of_a_breakdown() -> None:
+    from casetrack.reports.figures import suppress_all
+
+    counts = {"nfa": 0, "written_warning": 4, "dismissed": 5, "resigned": 1}
+    assert suppress_all(counts, True) == {
+        "nfa": 0,
+        "written_warning": "*",
+        "dismissed": 5,
+        "resigned": "*",
+    }
+    assert suppress_all(counts, False) == counts
+
+
 # ---- SPEC §9: retention, 6 years by default, on or before the cutoff -------------------------
 def test_retention_boundary(app, make_case, make_user, travel_to) -> None:
     """On 18 November 2026 a case closed on 18 November 2020 has passed six years; one closed
