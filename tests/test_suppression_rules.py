@@ -107,20 +107,46 @@ def test_an_unpublished_part_is_at_least_zero() -> None:
     assert protect({"t": 7, "a": 5, "c": 1}, relation) == {"c"}
 
 
-def test_the_smallest_figure_is_hidden_and_a_tie_goes_to_the_busier_cell() -> None:
-    # b = 2 is hidden and given away by all three tables (b = t − a = s − e = g − e − f).
-    # Beside it: a (6) in the first table, e (6) in the second and the third. a tie at 6, so
-    # the cell in more such tables goes first: e. Then the first table still gives b away
-    # (b = t − a), so the smallest figure beside it there goes too: a. Then a + b = 8,
-    # e + b = 8 and e + b + f = 18 with f shown leave b from 1 to 7.
-    values = {"t": 8, "a": 6, "b": 2, "s": 8, "e": 6, "g": 18, "f": 10}
+def test_a_tie_goes_to_the_figure_in_more_of_the_tables_that_give_a_count_away() -> None:
+    # b = 2 is hidden; b = s − e (second table) and b = t − a − e (first). Beside it: a (6)
+    # in the first table, e (6) in both. A tie at 6: the figure in more of those tables
+    # goes, e, and that is enough: then e + b = 8 in both, b from 1 to 7. (Hiding a instead
+    # would still leave b = s − e, and e would have to go as well: more than needed.)
+    values = {"t": 14, "a": 6, "e": 6, "b": 2, "s": 8}
+    relations = [Relation("t", ("a", "e", "b")), Relation("s", ("e", "b"))]
+    assert protect(values, relations) == {"b", "e"}
+
+
+def test_first_the_tables_where_the_given_away_count_is_the_only_hidden_one() -> None:
+    # Primary: x (3), w (1), u (2). x = t − p in the second table, whose only hidden count
+    # it is; the first table then gives w = s − q − x away as well. The third table has one
+    # hidden count, u, but with the unpublished k beside it gives nothing away (u + k = 7).
+    # Hiding the smallest figure beside x in the second table, p (7), protects both: x from
+    # 1 to 3, w = 4 − x. Hiding q (5, the smallest beside x anywhere) or n (5, beside the
+    # safe u) would leave x = t − p, and p would have to go as well.
+    values = {"t": 10, "x": 3, "p": 7, "s": 9, "q": 5, "w": 1, "m": 12, "u": 2, "n": 5}
     relations = [
-        Relation("t", ("a", "b")),
-        Relation("s", ("e", "b")),
-        Relation("g", ("e", "b", "f")),
+        Relation("s", ("x", "q", "w")),
+        Relation("t", ("x", "p")),
+        Relation("m", ("u", "n", "k")),
     ]
-    assert disclosed(values, relations, {"b"}) == {"b"}
-    assert protect(values, relations) == {"a", "b", "e"}
+    assert disclosed(values, relations, {"x", "w", "u"}) == {"x", "w"}
+    assert protect(values, relations) == {"x", "w", "u", "p"}
+
+
+def test_then_any_table_with_a_given_away_count() -> None:
+    # x = 3 and y = 4 are hidden: x + y = 7 and x + 2y = 11 give both away, but neither table
+    # has only one hidden count. Hide the smallest figure of a table with one of them: s (7).
+    # Then x = 11 − 2y, y from 1 to 5. The third table's w (5) is smaller, but beside z, which
+    # nothing gives away (z + k = 4 with k unpublished): hiding it would not help.
+    values = {"s": 7, "x": 3, "y": 4, "r": 11, "q": 9, "z": 1, "w": 5}
+    relations = [
+        Relation("s", ("x", "y")),
+        Relation("r", ("x", "y", "y")),
+        Relation("q", ("z", "w", "k")),
+    ]
+    assert disclosed(values, relations, {"x", "y", "z"}) == {"x", "y"}
+    assert protect(values, relations) == {"x", "y", "z", "s"}
 
 
 def test_two_tables_sharing_a_hidden_count_are_solved_together() -> None:
