@@ -99,7 +99,10 @@ NOTES: dict[str, str] = {
 AREAS = {
     "workflow": ["casetrack.cases.workflow"],
     "permissions and case access": ["casetrack.auth.permissions", "casetrack.cases.access"],
-    "report figures and suppression": ["casetrack.reports.figures", "casetrack.reports.suppression"],
+    "report figures and suppression": [
+        "casetrack.reports.figures",
+        "casetrack.reports.suppression",
+    ],
     "audit chain": ["casetrack.audit.service"],
     "evidence verification": ["casetrack.evidence.storage"],
     "import validation": ["casetrack.imports.validate"],
@@ -136,7 +139,9 @@ def diff(name: str) -> str:
 
 def added_lines(shown: str) -> str:
     return "\n".join(
-        line[1:] for line in shown.splitlines() if line.startswith("+") and not line.startswith("++")
+        line[1:]
+        for line in shown.splitlines()
+        if line.startswith("+") and not line.startswith("++")
     )
 
 
