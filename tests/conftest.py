@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import migrated
 import pytest
 import time_machine
 from flask import Flask
@@ -98,20 +99,14 @@ def _migrate(config: dict[str, Any]) -> None:
         db.engine.dispose()
 
 
-# The migrated SQLite database of the first session in this process, as bytes. mutmut runs one
-# pytest session per mutant, each forked from the process that ran the whole selection, so
-# each starts from this copy instead of running every migration again (seconds per mutant).
-# A session of `make test` migrates once, as before.
-_MIGRATED_SQLITE: list[bytes] = []
-
-
 def _migrated_sqlite(path: Path, instance: Path) -> None:
-    if _MIGRATED_SQLITE:
-        path.write_bytes(_MIGRATED_SQLITE[0])
+    """Migrate a new SQLite database, or copy the one this process migrated (tests/migrated.py)."""
+    if migrated.SQLITE:
+        path.write_bytes(migrated.SQLITE[0])
         return
     _migrate(base_config(instance, f"sqlite:///{path}"))
     with contextlib.closing(sqlite3.connect(path)) as built:
-        _MIGRATED_SQLITE.append(built.serialize())
+        migrated.SQLITE.append(built.serialize())
 
 
 @pytest.fixture(scope="session")
