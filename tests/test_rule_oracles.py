@@ -369,6 +369,10 @@ def test_a_full_head_cut_inside_a_character_is_still_text(tmp_path) -> None:
     assert sniff(marked) is None
     short = "é".encode()[:1]  # a file shorter than the head that really is cut: not UTF-8
     assert sniff(b"abc" + short) is None
+    # only the last 4 bytes of a full head are dropped (a cut character has at most 3): a
+    # marker that ends just before them is still seen
+    late = b"a" * (HEAD_BYTES - 9) + b"<html" + b"abcd"
+    assert len(late) == HEAD_BYTES and sniff(late) is None
 
 
 def test_hashing_file_seeks_and_reads_lines(tmp_path) -> None:
