@@ -275,6 +275,13 @@ def test_deleting_one_case_leaves_every_other_cases_evidence(
 
     case, item = _old_closed_case(make_case, make_evidence, make_user)
     case.closed_on = None  # an old record without a closing date, received in 2015
+    # a correction made while the case was open goes with its item
+    db.session.add(
+        EvidenceCorrection(
+            item=item, field="captured_by", old_value="", new_value="DC Reed", reason="Typo",
+            actor_name="x",
+        )
+    )  # fmt: skip
     other = make_case("logged")
     kept = make_evidence(other)
     evidence.correct(kept, other.created_by, "captured_by", "DC Jones", "Typo")
@@ -282,7 +289,8 @@ def test_deleting_one_case_leaves_every_other_cases_evidence(
     delete_case(case, make_user("psd_head"), "Past six years", case.reference)
     db.session.commit()
     assert db.session.get(EvidenceItem, kept.id) is not None
-    assert db.session.scalar(select(func.count()).select_from(EvidenceCorrection)) == 1
+    corrections = db.session.scalars(select(EvidenceCorrection)).all()
+    assert [(c.item_id, c.new_value) for c in corrections] == [(kept.id, "DC Jones")]
     assert db.session.scalar(
         select(func.count()).select_from(CustodyEvent).where(CustodyEvent.item_id == kept.id)
     )
@@ -310,9 +318,27 @@ def test_deletion_takes_the_casework_rows_with_it(app, make_case, make_evidence,
             case=case, actor_name="x", field="summary", old_value="a", new_value="b", reason="r"
         )
     )
+    # the other cases' casework stays, a correction of a note still pointing to its note
+    third = make_case("closed")
+    kept_note = casework.add_note(other, head, "Other")
+    kept_fix = casework.add_note(other, head, "Other, corrected", corrects=str(kept_note.id))
+    casework.link_cases(other, head, third.reference, "same_account", "Same handle")
+    db.session.add(
+        CaseCorrection(
+            case=other, actor_name="x", field="summary", old_value="c", new_value="d", reason="r"
+        )
+    )
     db.session.commit()
     delete_case(case, head, "Past six years", case.reference)
     db.session.commit()
-    for model in (CaseCorrection, CaseNote, CaseLink):
-        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+    notes = db.session.scalars(select(CaseNote).order_by(CaseNote.id)).all()
+    assert [(n.case_id, n.corrects_id) for n in notes] == [
+        (other.id, None),
+        (other.id, kept_note.id),
+    ]
+    assert kept_fix.id == notes[1].id
+    links = db.session.scalars(select(CaseLink)).all()
+    assert [(link.case_id, link.other_id) for link in links] == [(other.id, third.id)]
+    corrections = db.session.scalars(select(CaseCorrection)).all()
+    assert [(c.case_id, c.new_value) for c in corrections] == [(other.id, "d")]
     assert db.session.get(Case, other.id) is not None

@@ -363,8 +363,9 @@ def test_a_full_head_cut_inside_a_character_is_still_text(tmp_path) -> None:
     reason to refuse the file — and a marker further in still is."""
     from casetrack.evidence.storage import HEAD_BYTES, Sniffed, sniff
 
-    body = ("é" * HEAD_BYTES).encode()[:HEAD_BYTES]  # ends with half of an "é"
-    assert len(body) == HEAD_BYTES and sniff(body) == Sniffed(*TEXT)
+    body = (b"a" + ("é" * HEAD_BYTES).encode())[:HEAD_BYTES]  # ends with half of an "é"
+    assert len(body) == HEAD_BYTES and body[-1:] == "é".encode()[:1]
+    assert sniff(body) == Sniffed(*TEXT)
     marked = (b"chat export " + b"<script>" + b"a" * HEAD_BYTES)[:HEAD_BYTES]
     assert sniff(marked) is None
     short = "é".encode()[:1]  # a file shorter than the head that really is cut: not UTF-8
