@@ -124,7 +124,7 @@ def test_retention_boundary(app, make_case, make_user, travel_to) -> None:
     from zoneinfo import ZoneInfo
 
     from casetrack.errors import DomainError
-    from casetrack.retention.service import cutoff, delete_case, due_for_review
+    from casetrack.retention.service import cutoff, delete_case, due_for_review, has_passed
 
     travel_to(datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/London")))
     assert cutoff() == date(2020, 11, 18)
@@ -133,6 +133,7 @@ def test_retention_boundary(app, make_case, make_user, travel_to) -> None:
     db.session.commit()
     listed = due_for_review(make_user("psd_head"))
     assert passed in listed and recent not in listed
+    assert has_passed(passed) and not has_passed(recent)
     head = make_user("psd_head")
     with pytest.raises(DomainError, match="not yet passed"):
         delete_case(recent, head, "Reason", recent.reference)

@@ -182,3 +182,32 @@ def test_nothing_hidden_nothing_disclosed() -> None:
     relation = [Relation("t", ("a", "b"))]
     assert disclosed({"t": 10, "a": 5, "b": 5}, relation, set()) == set()
     assert pinned({"t": 10, "a": 5, "b": 5}, relation, set()) == set()
+
+
+def test_a_bound_from_another_table_pins_a_count() -> None:
+    # u = b + c + d + e + f with u = 5 shown: each is 1. Then t = a + b with t = 5 shown
+    # gives a = 4: at most 5 − 1 (b at least 1) and at least 5 − 1 (b at most 1).
+    values = {"t": 5, "a": 4, "b": 1, "u": 5, "c": 1, "d": 1, "e": 1, "f": 1}
+    relations = [Relation("t", ("a", "b")), Relation("u", ("b", "c", "d", "e", "f"))]
+    hidden = {"a", "b", "c", "d", "e", "f"}
+    assert disclosed(values, relations, hidden) == hidden
+    assert pinned(values, relations, hidden) == hidden
+
+
+def test_large_hidden_counts_worked_out_by_elimination_alone() -> None:
+    # Counts far from the bounds, so only the relations together give them away.
+    # a + b = 500: neither is worked out (a column with no second relation comes first).
+    # x + y = 300 and x = 100 + y: x = 200, y = 100.
+    values = {"t": 500, "a": 250, "b": 250, "s": 300, "x": 200, "y": 100, "d": 100}
+    relations = [
+        Relation("t", ("a", "b")),
+        Relation("s", ("x", "y")),
+        Relation("x", ("d", "y")),
+    ]
+    assert disclosed(values, relations, {"a", "b", "x", "y"}) == {"x", "y"}
+    assert pinned(values, relations, {"a", "b", "x", "y"}) == {"x", "y"}
+    # x + 2y = 300 and x + 2y + z = 350: z = 50, while x and y stay open
+    values = {"r": 300, "x": 100, "y": 100, "q": 350, "z": 50}
+    relations = [Relation("r", ("x", "y", "y")), Relation("q", ("x", "y", "y", "z"))]
+    assert disclosed(values, relations, {"x", "y", "z"}) == {"z"}
+    assert pinned(values, relations, {"x", "y", "z"}) == {"z"}
