@@ -45,6 +45,20 @@ _SAME_ORDER = (
     "`near` only orders the candidates (and is never empty when filled): counting each table "
     "once more, or twice, keeps the order"
 )
+_CASCADE = (
+    "WHERE NULL (SQLAlchemy's `where(None)`) deletes nothing here, but the schema's ON DELETE "
+    "CASCADE (foreign keys are on in both databases) removes the case's rows when the case row "
+    "goes; a note and the note correcting it go in one statement, where the link between them "
+    "is checked at its end"
+)
+_FIXPOINT = (
+    "only read by `if not changed: break`: a pass that changes nothing leaves every bound as "
+    "it was, so further passes change nothing either (the result is the same, later)"
+)
+_NONZERO = (
+    "a relation's coefficients are never 0 (Relation.coefficients drops them), so for whole "
+    "numbers c < 0, c <= 0 and c < 1 agree (j and k alike)"
+)
 NOTES: dict[str, tuple[str, str]] = {
     "casetrack.cases.access.x_visible_people__mutmut_6": ("if (ids) or True else", _EMPTY_IN),
     "casetrack.cases.access.x_visible_people__mutmut_13": ("if (ids) or True else", _EMPTY_IN),
@@ -98,8 +112,82 @@ NOTES: dict[str, tuple[str, str]] = {
         "near.get(cell, 0) + 2",
         _SAME_ORDER,
     ),
+    "casetrack.evidence.storage.xǁStoreǁhash_of__mutmut_4": ("handle.read(None)", _WHOLE_READ),
+    "casetrack.evidence.storage.x__sniff_text__mutmut_6": (
+        'getincrementaldecoder("UTF-8")',
+        "UTF-8 and utf-8 are one codec",
+    ),
+    "casetrack.reports.suppression.x__bounds__mutmut_19": ("changed = None", _FIXPOINT),
+    "casetrack.reports.suppression.x__bounds__mutmut_20": ("changed = True", _FIXPOINT),
+    "casetrack.reports.suppression.x__bounds__mutmut_33": ("if j <= 0:", _NONZERO),
+    "casetrack.reports.suppression.x__bounds__mutmut_34": ("if j < 1:", _NONZERO),
+    "casetrack.reports.suppression.x__bounds__mutmut_65": ("if k <= 0:", _NONZERO),
+    "casetrack.reports.suppression.x__bounds__mutmut_66": ("if k < 1:", _NONZERO),
+    "casetrack.reports.suppression.x__reduced_rows__mutmut_34": (
+        "row.pop(c, )",
+        "a coefficient becomes 0 only where the row had one (factor and k are never 0), so the "
+        "key is always there and pop() needs no default",
+    ),
+    "casetrack.retention.service.x_delete_case__mutmut_94": (
+        "delete(CaseCorrection).where(None)",
+        _CASCADE,
+    ),
+    "casetrack.retention.service.x_delete_case__mutmut_99": (
+        "update(notes).where(None)",
+        _CASCADE,
+    ),
+    "casetrack.retention.service.x_delete_case__mutmut_103": (
+        "delete(CaseNote).where(None)",
+        _CASCADE,
+    ),
+    "casetrack.retention.service.x_delete_case__mutmut_107": (
+        "delete(CaseLink).where(None)",
+        _CASCADE,
+    ),
+    "casetrack.retention.service.x_delete_case__mutmut_109": (
+        "or_(None, CaseLink.other_id",
+        _CASCADE,
+    ),
+    "casetrack.retention.service.x_delete_case__mutmut_110": ("case.id, None)", _CASCADE),
+    "casetrack.retention.service.x_delete_case__mutmut_111": (
+        "or_(CaseLink.other_id == case.id)",
+        _CASCADE,
+    ),
+    "casetrack.retention.service.x_delete_case__mutmut_112": (
+        "or_(CaseLink.case_id == case.id, )",
+        _CASCADE,
+    ),
 }
 
+
+# Survivors that are not equivalent but that the tests do not kill, with what stands in the
+# way; they count as gaps.
+KNOWN_GAPS: dict[str, tuple[str, str]] = {
+    "casetrack.retention.service.x_due_for_review__mutmut_5": (
+        "nulls_first(), None)",
+        "the id only orders cases closed on the same day; SQLite returns such ties in rowid "
+        "(= id) order anyway, so no test on SQLite tells the two apart",
+    ),
+    "casetrack.retention.service.x_due_for_review__mutmut_7": (
+        "nulls_first(), )",
+        "the id only orders cases closed on the same day; SQLite returns such ties in rowid "
+        "(= id) order anyway, so no test on SQLite tells the two apart",
+    ),
+    "casetrack.retention.service.x_due_for_review__mutmut_1": (
+        "limit: int = 201",
+        "the default of 200 cases listed is not in the SPEC, and a test would need 201 old "
+        "closed cases",
+    ),
+    "casetrack.reports.suppression.x__next_to_hide__mutmut_10": (
+        "(hidden, True)",
+        "the last pass runs only when no table with a worked-out count has a shown figure; no "
+        "such release was found by hand",
+    ),
+    "casetrack.reports.suppression.x__bounds__mutmut_1": (
+        "passes: int = 101",
+        "whether the narrowing can need more than 100 passes was not worked out",
+    ),
+}
 
 # The areas issue #13 names, each with its modules; the target is 90 % killed in each.
 AREAS = {
@@ -175,6 +263,11 @@ def main() -> int:
         if name in NOTES and NOTES[name][0] in added_lines(diffs[name])
     }
     stale = [name for name in survivors if name in NOTES and name not in explained]
+    known = {
+        name: KNOWN_GAPS[name][1]
+        for name in survivors
+        if name in KNOWN_GAPS and KNOWN_GAPS[name][0] in added_lines(diffs[name])
+    }
     gaps = len(survivors) - len(explained)
     seconds = os.environ.get("MUTATION_SECONDS", "").strip()
     took = f", {int(seconds) // 60} min {int(seconds) % 60} s wall time" if seconds else ""
@@ -192,25 +285,34 @@ def main() -> int:
         f"**{killed} of {checked} mutants checked were killed ({percent(killed, checked)}); "
         f"{len(explained)} survivors are equivalent, so {killed} of {checked - len(explained)} "
         f"non-equivalent mutants ({percent(killed, checked - len(explained))}).** "
-        f"{gaps} survivors are gaps in the tests"
+        f"{gaps} {'survivor is a gap' if gaps == 1 else 'survivors are gaps'} in the tests"
         + (f" ({len(stale)} of them with an out-of-date note)" if stale else "")
         + (f"; {unchecked} mutants were not checked in this run." if unchecked else "."),
         "",
         "## By area of issue #13 (target: 90 % killed in each)",
         "",
-        "| area | modules | mutants | killed | score | target met |",
-        "|---|---|---:|---:|---:|---|",
+        "The score counts every mutant checked, equivalent ones too (as not killed); the last "
+        "column leaves the equivalent ones out.",
+        "",
+        "| area | modules | mutants | killed | equivalent | gaps | score | target met "
+        "| score of non-equivalent |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for area, modules in AREAS.items():
         counts = sum((by_module[m] for m in modules), Counter())
         n = sum(counts.values())
         k = sum(counts[s] for s in KILLED)
         done = n - counts["not checked"]
+        here = [name for name in survivors if module_of(name) in modules]
+        equivalent = sum(1 for name in here if name in explained)
         met = "—" if not done else ("yes" if 100 * k / done >= TARGET else "**no**")
         if counts["not checked"]:
             met += f" ({counts['not checked']} not checked)"
         names = ", ".join(f"`{m.removeprefix('casetrack.')}`" for m in modules)
-        lines.append(f"| {area} | {names} | {n} | {k} | {percent(k, done)} | {met} |")
+        lines.append(
+            f"| {area} | {names} | {n} | {k} | {equivalent} | {len(here) - equivalent} "
+            f"| {percent(k, done)} | {met} | {percent(k, done - equivalent)} |"
+        )
     lines += [
         "",
         "## By module",
@@ -249,6 +351,8 @@ def main() -> int:
             lines += [f"Equivalent: {explained[name]}", ""]
         elif name in stale:
             lines += ["Note out of date (the mutant is not the one it was written for).", ""]
+        elif name in known:
+            lines += [f"Not killed: {known[name]}.", ""]
         lines += ["```diff", diffs[name], "```", ""]
     out = ROOT / "docs" / "mutation.md"
     out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
