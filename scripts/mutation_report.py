@@ -59,6 +59,10 @@ _NONZERO = (
     "a relation's coefficients are never 0 (Relation.coefficients drops them), so for whole "
     "numbers c < 0, c <= 0 and c < 1 agree (j and k alike)"
 )
+_SAME_LENGTH = (
+    "the two sequences are built with the same length (one row per equation), so strict= "
+    "never raises and zip pairs them the same"
+)
 NOTES: dict[str, tuple[str, str]] = {
     "casetrack.cases.access.x_visible_people__mutmut_6": ("if (ids) or True else", _EMPTY_IN),
     "casetrack.cases.access.x_visible_people__mutmut_13": ("if (ids) or True else", _EMPTY_IN),
@@ -121,6 +125,15 @@ NOTES: dict[str, tuple[str, str]] = {
     "casetrack.reports.suppression.x__bounds__mutmut_20": ("changed = True", _FIXPOINT),
     "casetrack.reports.suppression.x__bounds__mutmut_33": ("if j <= 0:", _NONZERO),
     "casetrack.reports.suppression.x__bounds__mutmut_34": ("if j < 1:", _NONZERO),
+    "casetrack.reports.suppression.x__pinned_in__mutmut_9": ("strict=None", _SAME_LENGTH),
+    "casetrack.reports.suppression.x__pinned_in__mutmut_12": (
+        "zip(rows, equations, )",
+        _SAME_LENGTH,
+    ),
+    "casetrack.reports.suppression.x__pinned_in__mutmut_13": ("strict=False", _SAME_LENGTH),
+    "casetrack.reports.suppression.xǁ_Tableauǁfeasible__mutmut_6": ("strict=None", _SAME_LENGTH),
+    "casetrack.reports.suppression.xǁ_Tableauǁfeasible__mutmut_9": ("zip(a, b, )", _SAME_LENGTH),
+    "casetrack.reports.suppression.xǁ_Tableauǁfeasible__mutmut_10": ("strict=False", _SAME_LENGTH),
     "casetrack.reports.suppression.x__bounds__mutmut_65": ("if k <= 0:", _NONZERO),
     "casetrack.reports.suppression.x__bounds__mutmut_66": ("if k < 1:", _NONZERO),
     "casetrack.reports.suppression.x__reduced_rows__mutmut_34": (
