@@ -284,6 +284,8 @@ def main() -> int:
     gaps = len(survivors) - len(explained)
     seconds = os.environ.get("MUTATION_SECONDS", "").strip()
     took = f", {int(seconds) // 60} min {int(seconds) % 60} s wall time" if seconds else ""
+    if took and unchecked:
+        took += " until the run was stopped"
     lines = [
         "# Mutation testing",
         "",
