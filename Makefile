@@ -61,8 +61,9 @@ assure: install
 # docs/mutation.md with the score and every surviving mutant. Not part of make test.
 mutation: install
 	rm -rf mutants
-	CASETRACK_TEST_DATABASES=sqlite $(BIN)/mutmut run --max-children 2 || true
-	$(BIN)/python scripts/mutation_report.py
+	start=$$(date +%s); \
+	CASETRACK_TEST_DATABASES=sqlite $(BIN)/mutmut run --max-children 2 || true; \
+	MUTATION_SECONDS=$$(( $$(date +%s) - start )) $(BIN)/python scripts/mutation_report.py
 
 clean:
 	rm -rf $(VENV) node_modules tests/oidc/node_modules static/dist .pytest_cache .ruff_cache mutants

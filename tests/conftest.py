@@ -12,12 +12,14 @@ import contextlib
 import contextvars
 import os
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import migrated
 import pytest
 import time_machine
 from flask import Flask
@@ -97,6 +99,16 @@ def _migrate(config: dict[str, Any]) -> None:
         db.engine.dispose()
 
 
+def _migrated_sqlite(path: Path, instance: Path) -> None:
+    """Migrate a new SQLite database, or copy the one this process migrated (tests/migrated.py)."""
+    if migrated.SQLITE:
+        path.write_bytes(migrated.SQLITE[0])
+        return
+    _migrate(base_config(instance, f"sqlite:///{path}"))
+    with contextlib.closing(sqlite3.connect(path)) as built:
+        migrated.SQLITE.append(built.serialize())
+
+
 @pytest.fixture(scope="session")
 def database_urls(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -109,9 +121,10 @@ def database_urls(
             if backend == "sqlite":
                 path = tmp_path_factory.mktemp("sqlite") / "casetrack.sqlite3"
                 url = f"sqlite:///{path}"
+                _migrated_sqlite(path, tmp_path_factory.mktemp("migrate"))
             else:
                 url = request.getfixturevalue("postgres_server").url
-            _migrate(base_config(tmp_path_factory.mktemp("migrate"), url))
+                _migrate(base_config(tmp_path_factory.mktemp("migrate"), url))
             built[backend] = url
         return built[backend]
 

@@ -218,12 +218,14 @@ def test_message_when_the_head_is_missing_or_altered(chain) -> None:
 
 def test_verify_reads_the_database_not_what_the_session_remembers(chain) -> None:
     """Entries and the head already loaded in this session, then changed underneath it (by
-    another process, say): verification must see the stored values."""
-    db.session.get(AuditHead, 1)
+    another process, say): verification must see the stored values. (Held in variables: the
+    session keeps only objects something refers to, and would otherwise read them afresh.)"""
+    held = [db.session.get(AuditHead, 1), *db.session.scalars(select(AuditEvent))]
     assert verify_chain() == (6, None)
     db.session.execute(text("UPDATE audit_events SET actor = 'someone' WHERE seq = 2"))
     assert verify_chain()[1].seq == 2
     db.session.rollback()
-    db.session.get(AuditHead, 1)
+    held = [db.session.get(AuditHead, 1), *db.session.scalars(select(AuditEvent))]
+    assert held[0].seq == 6
     db.session.execute(text("UPDATE audit_head SET seq = 5"))
     assert str(verify_chain()[1]).startswith("chain head: the head records 5 entries but 6")

@@ -317,3 +317,25 @@ def test_a_finding_without_proceedings_and_an_appeal_without_an_outcome() -> Non
 
 def test_the_new_columns_are_known() -> None:
     assert check_header([*GOOD, "proceedings", "finding", "appeal"]) == []
+
+
+def test_unknown_proceedings_finding_and_appeal_are_named_with_their_line() -> None:
+    rows = checker()
+    row = rows.check(
+        11, {**GOOD, "proceedings": "tribunal", "finding": "guilty", "appeal": "maybe"}
+    )
+    assert row is None
+    assert rows.problems == [
+        Problem(11, "proceedings", "'tribunal' is not a known code or label"),
+        Problem(11, "finding", "'guilty' is not a known code or label"),
+        Problem(11, "appeal", "'maybe' is not a known code or label"),
+    ]
+
+
+def test_no_appeal_needs_no_outcome() -> None:
+    """An appeal of `none` (or `None`, its label in any case) on an open matter is fine."""
+    for appeal in ("none", "NONE"):
+        rows = checker()
+        row = rows.check(12, {**GOOD, "outcome": "", "outcome_date": "", "appeal": appeal})
+        assert rows.problems == []
+        assert row is not None and row.appeal == "none" and row.outcome is None

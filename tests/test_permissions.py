@@ -141,3 +141,50 @@ def test_object_rule_decides_and_applies_to_subclasses() -> None:
     assert not can(user, Permission.CASE_VIEW, Box("admin"))
     # the role check still comes first
     assert not can(FakeUser("leadership"), Permission.CASE_VIEW, Box("leadership"))
+
+
+# ---- whose workforce records the subject picker may offer (SPEC §12, §9.1) -------------------
+@dataclass
+class Placed:
+    role: str
+    force_ids: set[int]
+    department_ids: set[int]
+    staff_number: str | None = None
+
+
+@dataclass
+class Record:
+    force_id: int
+    department_id: int | None
+    staff_number: str | None
+
+
+@pytest.mark.parametrize(
+    ("user", "record", "offered"),
+    [
+        # a Standards Manager: their own departments' records only
+        (Placed("standards_manager", {1}, {10}), Record(1, 10, "WMP3310"), True),
+        (Placed("standards_manager", {1}, {10}), Record(1, 11, "WMP4410"), False),
+        (Placed("standards_manager", {1}, {10}), Record(1, None, "WMP4410"), False),
+        # never their own record, however the number was typed (stored in the normal form)
+        (Placed("standards_manager", {1}, {10}, "sm 77"), Record(1, 10, "SM77"), False),
+        (Placed("standards_manager", {1}, {10}, "sm 77"), Record(1, 10, "SM78"), True),
+        # PSD and the head of PSD: every record of their forces
+        (Placed("psd", {1}, set()), Record(1, None, "WMP3310"), True),
+        (Placed("psd", {1}, set()), Record(2, None, "WK5510"), False),
+        (Placed("psd_head", {1, 2}, set()), Record(2, 20, "WK5510"), True),
+        (Placed("psd_head", {1, 2}, set(), "WK 1"), Record(2, 20, "WK1"), False),
+        # PSD's own record is not offered either; another number of their force is
+        (Placed("psd", {1}, set(), "WK 1"), Record(1, None, "WK1"), False),
+        (Placed("psd", {1}, set(), "WK 1"), Record(1, None, "WK2"), True),
+        # anyone else: no records
+        (Placed("leadership", {1}, {10}), Record(1, 10, "WMP3310"), False),
+        (Placed("admin", {1}, {10}), Record(1, 10, "WMP3310"), False),
+    ],
+)
+def test_which_workforce_records_the_picker_offers(
+    user: Placed, record: Record, offered: bool
+) -> None:
+    from casetrack.cases.access import may_see_person
+
+    assert may_see_person(user, record) is offered

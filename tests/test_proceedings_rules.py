@@ -202,3 +202,80 @@ def test_messages_name_the_regulation(outcome: str, words: str) -> None:
     refusal = outcome_refusal(_standing("misconduct", "misconduct_meeting", "misconduct"), outcome)
     if outcome != "written_warning":
         assert refusal and "42(2)" in refusal
+
+
+# ---- concerns received before 1 February 2020: the 2012 Regulations (reference, table (b)) -----
+OLD = {"received": date(2019, 11, 4)}
+LEGACY_2012 = {"management_advice", "management_action", "nfa", "no_case_to_answer"}
+
+
+@pytest.mark.parametrize(
+    ("key", "kw", "expected"),
+    [
+        # no proceedings: no action or management action (2012 reg 12, 19(3)); no warning
+        # without a meeting, no dismissal without a hearing
+        (("misconduct", "none", None), {}, LEGACY_2012 | L),
+        # a meeting with no finding yet: a warning waits for the finding
+        (("misconduct", "misconduct_meeting", None), {}, LEGACY_2012 | L),
+        # not proven: no sanction (2012 reg 35)
+        (("misconduct", "misconduct_meeting", "not_proven"), {}, LEGACY_2012 | L),
+        (("gross_misconduct", "misconduct_hearing", "not_proven"), {}, LEGACY_2012 | L),
+        # a hearing that finds misconduct (not gross): dismissal only with a final written
+        # warning in force (2012 reg 35(5)); never a reduction in rank (2012 reg 35)
+        (("gross_misconduct", "misconduct_hearing", "misconduct"), {}, LEGACY_2012 | W | L),
+        (
+            ("gross_misconduct", "misconduct_hearing", "misconduct"),
+            {"fww_in_force": True},
+            LEGACY_2012 | W | {"dismissed"} | L,
+        ),
+    ],
+)
+def test_before_2020_outcomes(key: tuple, kw: dict, expected: set[str]) -> None:
+    assert _allowed(_standing(*key, **OLD, **kw)) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "kw", "outcome", "message"),
+    [
+        (
+            ("misconduct", "misconduct_meeting", "misconduct"),
+            {},
+            "reflective_practice",
+            "Reflective practice (RPRP) applies to concerns received from 1 February 2020",
+        ),
+        (
+            ("gross_misconduct", "misconduct_hearing", "gross_misconduct"),
+            {},
+            "reduction_in_rank",
+            "Reduction in rank was not an outcome under the 2012 Regulations (regulation 35)",
+        ),
+        (
+            ("misconduct", "misconduct_meeting", "not_proven"),
+            {},
+            "written_warning",
+            "A finding of not proven ends with no sanction (2012 regulation 35)",
+        ),
+        (
+            ("misconduct", "misconduct_meeting", "misconduct"),
+            {"fww_in_force": True},
+            "dismissed",
+            "Dismissal needs a misconduct hearing (2012 regulation 35(3))",
+        ),
+        (
+            ("gross_misconduct", "misconduct_hearing", "misconduct"),
+            {},
+            "dismissed",
+            "Dismissal for misconduct needs a final written warning in force (2012 "
+            "regulation 35(5))",
+        ),
+        (
+            ("misconduct", "none", None),
+            {},
+            "written_warning",
+            "A written warning needs a misconduct meeting or hearing (regulation 42): record "
+            "the proceedings first",
+        ),
+    ],
+)
+def test_before_2020_refusals_word_for_word(key, kw, outcome: str, message: str) -> None:
+    assert outcome_refusal(_standing(*key, **OLD, **kw), outcome) == message

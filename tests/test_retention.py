@@ -275,6 +275,13 @@ def test_deleting_one_case_leaves_every_other_cases_evidence(
 
     case, item = _old_closed_case(make_case, make_evidence, make_user)
     case.closed_on = None  # an old record without a closing date, received in 2015
+    # a correction made while the case was open goes with its item
+    db.session.add(
+        EvidenceCorrection(
+            item=item, field="captured_by", old_value="", new_value="DC Reed", reason="Typo",
+            actor_name="x",
+        )
+    )  # fmt: skip
     other = make_case("logged")
     kept = make_evidence(other)
     evidence.correct(kept, other.created_by, "captured_by", "DC Jones", "Typo")
@@ -282,7 +289,10 @@ def test_deleting_one_case_leaves_every_other_cases_evidence(
     delete_case(case, make_user("psd_head"), "Past six years", case.reference)
     db.session.commit()
     assert db.session.get(EvidenceItem, kept.id) is not None
-    assert db.session.scalar(select(func.count()).select_from(EvidenceCorrection)) == 1
+    corrections = db.session.execute(
+        select(EvidenceCorrection.item_id, EvidenceCorrection.new_value)
+    ).all()
+    assert [tuple(c) for c in corrections] == [(kept.id, "DC Jones")]
     assert db.session.scalar(
         select(func.count()).select_from(CustodyEvent).where(CustodyEvent.item_id == kept.id)
     )
@@ -310,9 +320,29 @@ def test_deletion_takes_the_casework_rows_with_it(app, make_case, make_evidence,
             case=case, actor_name="x", field="summary", old_value="a", new_value="b", reason="r"
         )
     )
+    # the other cases' casework stays, a correction of a note still pointing to its note
+    third = make_case("closed")
+    kept_note = casework.add_note(other, head, "Other")
+    kept_fix = casework.add_note(other, head, "Other, corrected", corrects=str(kept_note.id))
+    casework.link_cases(other, head, third.reference, "same_account", "Same handle")
+    db.session.add(
+        CaseCorrection(
+            case=other, actor_name="x", field="summary", old_value="c", new_value="d", reason="r"
+        )
+    )
     db.session.commit()
     delete_case(case, head, "Past six years", case.reference)
     db.session.commit()
-    for model in (CaseCorrection, CaseNote, CaseLink):
-        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+    # read as plain rows: the session may still hold the objects as they were
+    notes = db.session.execute(
+        select(CaseNote.id, CaseNote.case_id, CaseNote.corrects_id).order_by(CaseNote.id)
+    ).all()
+    assert [tuple(n) for n in notes] == [
+        (kept_note.id, other.id, None),
+        (kept_fix.id, other.id, kept_note.id),
+    ]
+    links = db.session.execute(select(CaseLink.case_id, CaseLink.other_id)).all()
+    assert [tuple(link) for link in links] == [(other.id, third.id)]
+    corrections = db.session.execute(select(CaseCorrection.case_id, CaseCorrection.new_value))
+    assert [tuple(c) for c in corrections] == [(other.id, "d")]
     assert db.session.get(Case, other.id) is not None

@@ -104,6 +104,19 @@ def test_primary_suppression(count: int, shown: object) -> None:
     assert suppress(count, False) == count
 
 
+def test_primary_suppression_of_a_breakdown() -> None:
+    from casetrack.reports.figures import suppress_all
+
+    counts = {"nfa": 0, "written_warning": 4, "dismissed": 5, "resigned": 1}
+    assert suppress_all(counts, True) == {
+        "nfa": 0,
+        "written_warning": "*",
+        "dismissed": 5,
+        "resigned": "*",
+    }
+    assert suppress_all(counts, False) == counts
+
+
 # ---- SPEC §9: retention, 6 years by default, on or before the cutoff -------------------------
 def test_retention_boundary(app, make_case, make_user, travel_to) -> None:
     """On 18 November 2026 a case closed on 18 November 2020 has passed six years; one closed
@@ -111,7 +124,7 @@ def test_retention_boundary(app, make_case, make_user, travel_to) -> None:
     from zoneinfo import ZoneInfo
 
     from casetrack.errors import DomainError
-    from casetrack.retention.service import cutoff, delete_case, due_for_review
+    from casetrack.retention.service import cutoff, delete_case, due_for_review, has_passed
 
     travel_to(datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/London")))
     assert cutoff() == date(2020, 11, 18)
@@ -120,6 +133,7 @@ def test_retention_boundary(app, make_case, make_user, travel_to) -> None:
     db.session.commit()
     listed = due_for_review(make_user("psd_head"))
     assert passed in listed and recent not in listed
+    assert has_passed(passed) and not has_passed(recent)
     head = make_user("psd_head")
     with pytest.raises(DomainError, match="not yet passed"):
         delete_case(recent, head, "Reason", recent.reference)
@@ -350,12 +364,17 @@ def test_a_full_head_cut_inside_a_character_is_still_text(tmp_path) -> None:
     reason to refuse the file — and a marker further in still is."""
     from casetrack.evidence.storage import HEAD_BYTES, Sniffed, sniff
 
-    body = ("é" * HEAD_BYTES).encode()[:HEAD_BYTES]  # ends with half of an "é"
-    assert len(body) == HEAD_BYTES and sniff(body) == Sniffed(*TEXT)
+    body = (b"a" + ("é" * HEAD_BYTES).encode())[:HEAD_BYTES]  # ends with half of an "é"
+    assert len(body) == HEAD_BYTES and body[-1:] == "é".encode()[:1]
+    assert sniff(body) == Sniffed(*TEXT)
     marked = (b"chat export " + b"<script>" + b"a" * HEAD_BYTES)[:HEAD_BYTES]
     assert sniff(marked) is None
     short = "é".encode()[:1]  # a file shorter than the head that really is cut: not UTF-8
     assert sniff(b"abc" + short) is None
+    # only the last 4 bytes of a full head are dropped (a cut character has at most 3): a
+    # marker that ends just before them is still seen
+    late = b"a" * (HEAD_BYTES - 9) + b"<html" + b"abcd"
+    assert len(late) == HEAD_BYTES and sniff(late) is None
 
 
 def test_hashing_file_seeks_and_reads_lines(tmp_path) -> None:

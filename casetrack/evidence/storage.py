@@ -10,6 +10,7 @@ a row without its file.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import uuid
@@ -240,9 +241,12 @@ def sniff(head: bytes) -> Sniffed | None:
 def _sniff_text(head: bytes) -> Sniffed | None:
     if b"\x00" in head:
         return None
-    text = head[:-4] if len(head) >= HEAD_BYTES else head  # a cut multi-byte character
+    # A full head (the first HEAD_BYTES of a longer file) may end inside a multi-byte
+    # character: decode it as the start of a stream, which leaves a cut last character out.
+    # (Dropping a fixed 4 bytes did not: from 1 byte into a 2-byte character it cut another.)
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        decoded = text.decode("utf-8")
+        decoded = decoder.decode(head, final=len(head) < HEAD_BYTES)
     except UnicodeDecodeError:
         return None
     lowered = decoded.lower().encode()
