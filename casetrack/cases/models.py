@@ -47,6 +47,8 @@ class Person(db.Model):
     __table_args__ = (
         UniqueConstraint("force_id", "staff_number"),
         search_index("ix_people_search", "name", "staff_number"),
+        # a subject's role and rank for the statistics, without reading the row (migration 0014)
+        Index("ix_people_role_rank", "id", "role", "rank"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,6 +213,17 @@ class Investigation(db.Model):
         Index("ix_investigations_outcome", "outcome"),
         # covers the statistics' joins: case → its subjects' outcomes (migration 0006)
         Index("ix_investigations_case_id", "case_id", "outcome", "person_id"),
+        # what the timeliness and proceedings figures read (migration 0014)
+        Index(
+            "ix_investigations_finalised",
+            "case_id",
+            "outcome",
+            "proceedings",
+            "finding",
+            "outcome_date",
+            "suspended_from",
+            "suspended_to",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
