@@ -64,3 +64,24 @@ def test_a_case_deleted_with_its_subjects_leaves_no_error(app, make_case) -> Non
         db.session.scalar(select(Investigation.id).where(Investigation.case_id == case_id)) is None
     )
     assert db.session.scalar(select(Case.id).where(Case.id == case_id)) is None
+
+
+def test_the_migration_counts_the_subjects_cases_already_have(app, make_case, make_person) -> None:
+    """0014 on a database with cases: each case's count is its subjects at the time, and the
+    triggers count from there (on both databases; downgrading and upgrading again through
+    0015 too)."""
+    from flask_migrate import downgrade, upgrade
+
+    two = make_case(subjects=[make_person(), make_person()])
+    one = make_case()
+    ids = (two.id, one.id)
+    db.session.remove()
+    try:
+        downgrade(revision="0013")
+        upgrade()
+    finally:
+        upgrade()  # whatever happened, the shared test database is left at head
+    assert (_count(ids[0]), _count(ids[1])) == (2, 1)
+    db.session.execute(insert(Investigation).values(case_id=ids[1], person_id=make_person().id))
+    db.session.commit()
+    assert _count(ids[1]) == 2
