@@ -172,7 +172,7 @@ def _timeliness(rows: list[Any]) -> dict[str, float | None]:
     }
 
 
-def _run_together(queries: dict[str, Any]) -> dict[str, list[Any]]:
+def _run_together(queries: dict[str, Select]) -> dict[str, list[Any]]:
     """Run the figures' statements side by side, each on a connection of its own (both
     databases work on one core per statement and the drivers release the GIL meanwhile), so
     the figures take about as long as the slowest statement, and so that they agree.
@@ -222,7 +222,7 @@ def _tally(rows: Any, key: int, value: int = -1) -> dict[Any, int]:
 
 
 def outcome_figures(period: Period, scope: Scope) -> OutcomeFigures:
-    """Three statements (_queries); every figure is a sum over their groups."""
+    """Five grouped statements (_queries); every figure is a sum over their groups."""
     found = _run_together(_queries(period, scope))
     subjects = [
         (outcome, role, vocab.rank_group(role, rank), int(n))
