@@ -697,6 +697,112 @@ def test_a_server_that_refuses_keeps_the_message_pending(
     assert all(r.email_attempts == 2 for r in db.session.scalars(select(Notification)))
 
 
+# ---- smtps: TLS from the first byte, with a login ----------------------------------------------
+
+SMTPS_LOGIN = ("casetrack", "s3cret pass/word")  # a space and a slash: the URL quotes them
+
+
+@pytest.fixture
+def smtps_server():
+    """A real smtps server on a free loopback port, with a certificate from a test CA
+    (trustme) for 127.0.0.1: what a force's mail relay with a private CA looks like."""
+    import ssl
+
+    import trustme
+    from smtpserver import SmtpServer
+
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    server = SmtpServer(tls=context, logins=dict([SMTPS_LOGIN]))
+    server.start()
+    yield server, ca
+    server.stop()
+
+
+@pytest.fixture
+def smtps_config(app_config, smtps_server):
+    from urllib.parse import quote
+
+    server, _ca = smtps_server
+    user, password = SMTPS_LOGIN
+    app_config.update(
+        {
+            "SMTP_URL": server.smtps_url(quote(user, safe=""), quote(password, safe="")),
+            "MAIL_FROM": "casetrack@example.police.uk",
+            "BASE_URL": "https://casetrack.example.police.uk",
+        }
+    )
+    return app_config
+
+
+def _trust(monkeypatch, tmp_path, ca):
+    """The operator's way to trust a private CA: OpenSSL's SSL_CERT_FILE (README)."""
+    bundle = tmp_path / "force-ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+
+
+def test_smtps_sends_over_tls_after_signing_in(
+    smtps_config, app, smtps_server, people, wmp, make_person, monkeypatch, tmp_path
+):
+    server, ca = smtps_server
+    _trust(monkeypatch, tmp_path, ca)
+    case = _concern(people, wmp, make_person)
+    _refer(case, people["sm"])
+    assert mail.send_pending().sent == 3
+    received = server.wait_for(3)
+    assert len(received) == 3
+    assert all(m.tls_version in ("TLSv1.2", "TLSv1.3") for m in received)
+    assert {m.login for m in received} == {"casetrack"}
+    assert {r.email_status for r in db.session.scalars(select(Notification))} == {"sent"}
+
+
+def test_smtps_refuses_a_server_certificate_it_cannot_verify(
+    smtps_config, app, smtps_server, people, wmp, make_person, caplog
+):
+    """Without the CA trusted, the server's certificate is refused: nothing goes out over a
+    connection that could be intercepted, and every message waits for the next run."""
+    server, _ca = smtps_server
+    case = _concern(people, wmp, make_person)
+    _refer(case, people["sm"])
+    with caplog.at_level(logging.WARNING, logger="casetrack.mail"):
+        result = mail.send_pending()
+    assert (result.sent, result.failed) == (0, 1)  # the run stops at the first refusal
+    rows = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    assert {r.email_status for r in rows} == {"pending"}
+    assert "CERTIFICATE_VERIFY_FAILED" in (rows[0].email_last_error or "")
+    assert server.wait_for(1, timeout=0.5) == []
+    for word in _case_words(case):
+        assert word not in caplog.text
+
+
+def test_smtps_with_the_wrong_password_keeps_the_messages(
+    app_config, smtps_server, request, monkeypatch, tmp_path
+):
+    server, ca = smtps_server
+    _trust(monkeypatch, tmp_path, ca)
+    app_config.update(
+        {
+            "SMTP_URL": server.smtps_url("casetrack", "wrong"),
+            "MAIL_FROM": "casetrack@example.police.uk",
+            "BASE_URL": "https://casetrack.example.police.uk",
+        }
+    )
+    request.getfixturevalue("app")  # made with the settings above
+    people, wmp = request.getfixturevalue("people"), request.getfixturevalue("wmp")
+    case = _concern(people, wmp, request.getfixturevalue("make_person"))
+    _refer(case, people["sm"])
+    result = mail.send_pending()
+    # A refused login stops the run: trying it once per message could lock the account.
+    assert (result.sent, result.failed) == (0, 1)
+    rows = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    assert {r.email_status for r in rows} == {"pending"}
+    assert [r.email_attempts for r in rows] == [1, 0, 0]
+    assert "535" in (rows[0].email_last_error or "")
+    assert server.wait_for(1, timeout=0.5) == []
+
+
 # ---- when "due tomorrow" is ------------------------------------------------------------------
 
 

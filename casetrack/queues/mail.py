@@ -223,18 +223,27 @@ def send_pending() -> SendResult:
             claimed_any = True
             row = db.session.get(Notification, notification_id)
             assert row is not None
-            try:
-                if connection is None:
-                    connection = mail.get_connection(
-                        host=settings.host,
-                        port=settings.port,
-                        username=settings.username or "",
-                        password=settings.password or "",
-                        use_ssl=settings.use_ssl,
-                        use_tls=False,
-                        fail_silently=False,
-                    )
+            if connection is None:
+                connection = mail.get_connection(
+                    host=settings.host,
+                    port=settings.port,
+                    username=settings.username or "",
+                    password=settings.password or "",
+                    use_ssl=settings.use_ssl,
+                    use_tls=False,
+                    fail_silently=False,
+                )
+                try:
                     connection.open()
+                except Exception as error:  # noqa: BLE001 (kept on the message, logged)
+                    # Unreachable, a certificate that does not verify, or a login refused: no
+                    # other message would fare better on this run, and retrying a refused
+                    # login once per message could lock the account. The rest wait.
+                    _failed(row, error)
+                    result.failed += 1
+                    _close(connection)
+                    return result
+            try:
                 message = email_for(row, row.user.email)
                 message.connection = connection
                 message.send(fail_silently=False)
