@@ -36,8 +36,8 @@ demo-code: install
 	@$(BIN)/python -c 'import pyotp; from casetrack.demo import DEMO_TOTP_SECRET as k; print(pyotp.TOTP(k).now())'
 
 lint: install
-	$(BIN)/ruff check casetrack tests
-	$(BIN)/ruff format --check casetrack tests
+	$(BIN)/ruff check casetrack tests bench
+	$(BIN)/ruff format --check casetrack tests bench
 
 # The whole suite, with the assurance suite at its default (CI) scale (ASSURE=1), on
 # TEST_WORKERS pytest-xdist workers (the browser journeys and the assurance suite each keep to

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from casetrack import vocab
-from casetrack.timeutil import today
-
 from bench.backends import Database
 from bench.common import BIN
 from bench.synth import DEPARTMENTS, FIRST, LAST, PHRASES, PSD_OUTCOMES, RANK_WEIGHTS, pick
+from casetrack import vocab
+from casetrack.timeutil import today
 
 COLUMNS = ["reference", "force", "department", "received_date", "source", "account_type",
            "platform", "categories", "summary", "subject_number", "subject_name",

@@ -263,7 +263,6 @@ def weasyprint_only(app: Any, runs: int) -> list[float]:
     from casetrack.reports import document
     from casetrack.reports.figures import Period
     from casetrack.reports.pdf import STATIC_SCHEME, TAGGED, LockedFetcher
-    from weasyprint import HTML
 
     with app.test_request_context():
         forces = list(db.session.scalars(select(Force).order_by(Force.code)))

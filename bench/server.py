@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psutil
 import requests
+
 from bench.backends import Database
 from bench.common import BIN, PASSWORD, free_port
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+from sqlalchemy import create_engine, text
+
 from bench.backends import Database
 from bench.common import progress
 from bench.dataset import NATIONAL_PSD
 from bench.server import Gunicorn, page_token, signed_in_session
-from sqlalchemy import create_engine, text
 
 CHUNK = 1024 * 1024
 
