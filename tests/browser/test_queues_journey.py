@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from casetrack.auth.models import User
 from casetrack.cases import service
+from casetrack.cases.models import Case
 from casetrack.cases.workflow import Action
 from casetrack.demo import DEMO_PASSWORD
 from casetrack.extensions import db
@@ -147,3 +148,40 @@ def test_a_referral_reaches_the_team_queue_the_header_and_the_inbox(
     for word in ("Ottoline", "Brackenbury", "Thaddeus", "Wren", "QQ9182", "instagram", SUMMARY):
         assert word not in text
     assert f"/cases/{case_id}" in arrived[0].body
+
+
+HEAD_EMAIL = "head.psd@example.police.uk"
+
+
+def _referred_case(live_server: LiveServer) -> str:
+    case_id, reference = _assessed_case(live_server)
+    with live_server.app.app_context():
+        sm = db.session.scalar(select(User).where(User.email == SM_EMAIL))
+        case = db.session.get(Case, case_id)
+        service.perform(case, Action.REFER_TO_PSD, sm, case.version, note="For PSD.")
+        db.session.commit()
+        db.session.remove()
+    return reference
+
+
+def test_the_head_of_psd_assigns_several_at_once(page: Page, live_server: LiveServer) -> None:
+    first, second = _referred_case(live_server), _referred_case(live_server)
+    sign_in(page, live_server, HEAD_EMAIL, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/queue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team queue")
+
+    # nothing chosen: the error names the problem and links to the checkboxes
+    page.get_by_label("Assign to").select_option(label="Priya Shah (PSD reviewer / investigator)")
+    page.get_by_role("button", name="Assign the chosen cases").click()
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_contain_text("Choose at least one case")
+    check_accessibility(page, "queues-assign-error")
+
+    page.get_by_label(f"Choose {first}").check()
+    page.get_by_label(f"Choose {second}").check()
+    page.get_by_label("Assign to").select_option(label="Priya Shah (PSD reviewer / investigator)")
+    page.get_by_role("button", name="Assign the chosen cases").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("2 cases assigned.")
+    for reference in (first, second):
+        expect(page.get_by_role("row").filter(has_text=reference)).to_contain_text("Priya Shah")
+    check_accessibility(page, "queues-team-queue-assigned")
