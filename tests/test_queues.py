@@ -480,6 +480,27 @@ def test_a_stale_bulk_assignment_changes_nothing(app, people, wmp, make_person):
     assert db.session.get(type(second), second.id).investigator_id == people["psd2"].id
 
 
+def test_who_may_be_given_a_case_is_found_among_its_force_and_department(
+    app, people, wmp, make_person, make_user, make_force, make_department
+):
+    """case_users reads only accounts holding the case's force or department (SQL), then
+    applies can() to each: the answer below is worked out by hand from SPEC §1 and §9.1."""
+    from casetrack.cases.access import case_users
+
+    force, _dept = wmp
+    warks = people["warks"].forces[0]
+    make_user("psd", forces=[warks, force], name="Nia National")
+    other_dept = make_department("COV", force=force)
+    make_user("standards_manager", forces=[force], departments=[other_dept], name="Cy Coventry")
+    make_user("psd_head", forces=[warks], name="Hal Warks Head")
+    gone = make_user("psd", forces=[force], name="Gil Gone")
+    gone.active = False
+    db.session.commit()
+    case = _concern(people, wmp, make_person)
+    names = [u.name for u in case_users(case, ["standards_manager", "psd", "psd_head"])]
+    assert names == ["Hana Head", "Nia National", "Pat PSD", "Priya PSD", "Sam SM"]
+
+
 def test_the_queue_respects_force_scope(app, people, wmp, make_person):
     case = _concern(people, wmp, make_person)
     _refer(case, people["sm"])

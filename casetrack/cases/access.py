@@ -31,7 +31,7 @@ from typing import Any
 
 from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import CompoundSelect, Select, and_, false, select, union_all
+from sqlalchemy import CompoundSelect, Select, and_, false, or_, select, union_all
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -131,9 +131,29 @@ def case_users(case: Case, roles: Iterable[str]) -> list[Any]:
     from casetrack.extensions import db
 
     users = db.session.scalars(
-        select(User).where(User.active.is_(True), User.role.in_(list(roles))).order_by(User.name)
+        select(User)
+        .where(User.active.is_(True), User.role.in_(list(roles)), within_reach([case]))
+        .order_by(User.name)
     ).all()
     return [u for u in users if can(u, Permission.CASE_VIEW, case)]
+
+
+def within_reach(cases: Iterable[Case]) -> ColumnElement[bool]:
+    """SQL condition on users: holds one of these cases' forces or departments. Wider than
+    case_rule (which `can()` still applies to each user it lets through), so that finding who
+    may see a case reads that force's people, not every account in a national deployment."""
+    from casetrack.auth.models import User, user_departments, user_forces
+
+    force_ids = sorted({case.force_id for case in cases})
+    department_ids = sorted({c.department_id for c in cases if c.department_id is not None})
+    return or_(
+        User.id.in_(select(user_forces.c.user_id).where(user_forces.c.force_id.in_(force_ids))),
+        User.id.in_(
+            select(user_departments.c.user_id).where(
+                user_departments.c.department_id.in_(department_ids)
+            )
+        ),
+    )
 
 
 def may_change_evidence(user: Any, case: Case) -> bool:

@@ -27,7 +27,7 @@ from casetrack.audit.service import record
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, Role, can
 from casetrack.cases import access
-from casetrack.cases.access import is_subject, visible_cases
+from casetrack.cases.access import is_subject, visible_cases, within_reach
 from casetrack.cases.models import Case, CaseLink, CaseNote, Investigation, Person
 from casetrack.cases.service import _event, _text, _touch, check_version
 from casetrack.errors import DomainError
@@ -118,6 +118,7 @@ def nameable_users(case: Case) -> list[User]:
         .where(
             User.active.is_(True),
             User.role.in_([Role.STANDARDS_MANAGER, Role.PSD, Role.PSD_HEAD]),
+            within_reach([case]),
         )
         .order_by(User.name)
     ).all()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from casetrack.audit.service import record
 from casetrack.auth.models import User
 from casetrack.auth.permissions import Permission, Role, can
-from casetrack.cases.access import visible_cases
+from casetrack.cases.access import visible_cases, within_reach
 from casetrack.cases.models import Case, Investigation
 from casetrack.cases.service import check_version, perform, psd_colleagues
 from casetrack.cases.workflow import Action, State
@@ -68,7 +68,11 @@ def assignable_people(cases: list[Case]) -> list[User]:
     assign_many checks each case again. One query for the people, not one per case."""
     candidates = db.session.scalars(
         select(User)
-        .where(User.active.is_(True), User.role.in_([Role.PSD, Role.PSD_HEAD]))
+        .where(
+            User.active.is_(True),
+            User.role.in_([Role.PSD, Role.PSD_HEAD]),
+            within_reach(cases),
+        )
         .order_by(User.name)
     ).all()
     return [u for u in candidates if any(can(u, Permission.CASE_VIEW, c) for c in cases)]
