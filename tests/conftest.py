@@ -55,6 +55,28 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _SESSION_TRAVEL.pop().stop()
 
 
+# ---- make mutation: each mutant's tests in the order of what they really cost ----------------
+#
+# mutmut runs a mutant's tests fastest first and stops at the first failure, taking each test's
+# time from its stats run, where it times only the test's body. A test whose fixtures build a
+# world of cases (seconds) but whose body only asks a question (milliseconds) then runs before
+# quick unit tests, for every mutant of anything that world calls. In that stats run (and only
+# there: mutmut names it "stats"), the body's time includes its fixtures' set-up.
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    if os.environ.get("MUTANT_UNDER_TEST") != "stats":
+        return
+    if call.when == "setup":
+        item.stash[_SETUP_SECONDS] = call.duration
+    elif call.when == "call":
+        call.duration += item.stash.get(_SETUP_SECONDS, 0.0)
+
+
+_SETUP_SECONDS = pytest.StashKey[float]()
+
+
 @pytest.fixture
 def travel_to() -> Iterator[Callable[[datetime], None]]:
     """travel_to(moment) moves this test's clock there (ticking), until the test ends."""
