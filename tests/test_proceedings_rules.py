@@ -10,7 +10,12 @@ from itertools import product
 import pytest
 
 from casetrack import vocab
-from casetrack.cases.proceedings import Standing, outcome_refusal, proceedings_refusal
+from casetrack.cases.proceedings import (
+    Standing,
+    list_report_due,
+    outcome_refusal,
+    proceedings_refusal,
+)
 
 L = {"resigned", "retired"}  # end any stage (regulation 4)
 NONE_ = {"nfa", "reflective_practice"}  # no sanction
@@ -512,3 +517,15 @@ OUTCOME_REFUSALS = [
 def test_outcome_refusals_after_2020_word_for_word() -> None:
     for key, kw, outcome, message in OUTCOME_REFUSALS:
         assert outcome_refusal(_standing(*key, **kw), outcome) == message, (key, kw, outcome)
+
+
+def test_which_college_of_policing_list_needs_a_report() -> None:
+    # SPEC §14.2: the Barred List when a subject is dismissed; the Advisory List when they
+    # resign or retire while under investigation; nothing otherwise
+    s = _standing("gross_misconduct", "misconduct_hearing", "gross_misconduct")
+    for under_investigation in (True, False):
+        assert list_report_due(s, "dismissed", under_investigation) == "barred"
+        assert list_report_due(s, "final_written_warning", under_investigation) is None
+    for left in ("resigned", "retired"):
+        assert list_report_due(s, left, True) == "advisory"
+        assert list_report_due(s, left, False) is None
