@@ -16,6 +16,10 @@ from casetrack.reports import formats
 from casetrack.reports.figures import financial_year, median_of
 from casetrack.reports.service import Scope, outcome_figures
 
+# make mutation: these take milliseconds; five seconds means a mutant loops for ever
+# (tests/conftest.py, _mutant_time_limit)
+MUTATION_TIME_LIMIT = 5
+
 # received, outcome date, outcome, proceedings, finding, suspended from, suspended to
 ROWS = [
     # 40 days; no suspension

@@ -17,6 +17,10 @@ from casetrack.cases.proceedings import (
     proceedings_refusal,
 )
 
+# make mutation: these take milliseconds; five seconds means a mutant loops for ever
+# (tests/conftest.py, _mutant_time_limit)
+MUTATION_TIME_LIMIT = 5
+
 L = {"resigned", "retired"}  # end any stage (regulation 4)
 NONE_ = {"nfa", "reflective_practice"}  # no sanction
 NCTA = {"no_case_to_answer"} | NONE_ | L  # no case to answer (regulation 23)

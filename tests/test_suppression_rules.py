@@ -9,9 +9,6 @@ database, no solver), so `make mutation` can use them for every mutant of the mo
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-
 import pytest
 
 from casetrack.reports.suppression import (
@@ -24,24 +21,9 @@ from casetrack.reports.suppression import (
     protect,
 )
 
-
-@pytest.fixture(autouse=True)
-def _give_up_after_five_seconds() -> Iterator[None]:
-    """Every check here takes milliseconds. One that never ends (a loop whose condition is
-    broken, under make mutation) fails after five seconds instead of holding its worker until
-    mutmut's own time limit, over a minute."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise TimeoutError("still running after five seconds")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, 5)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
+# make mutation: a check here that runs for five seconds (they take milliseconds) has a mutant
+# looping for ever (tests/conftest.py, _mutant_time_limit)
+MUTATION_TIME_LIMIT = 5
 
 # A total of four people split into four groups, inside a grand total that also shows a
 # fifth-something count u: grand = t + u, t = a + b + c + d.
