@@ -114,6 +114,16 @@ def test_denied_by_default(user: FakeUser | None) -> None:
     assert not can(user, Permission.SIGNED_IN)
 
 
+def test_an_actor_that_does_not_say_it_is_signed_in_gets_nothing() -> None:
+    @dataclass
+    class Unsaid:  # no is_authenticated at all
+        role: str
+        is_active: bool = True
+
+    assert not can(Unsaid("admin"), Permission.MANAGE_USERS)
+    assert not can(Unsaid("admin"), Permission.SIGNED_IN)
+
+
 def test_unknown_role_gets_nothing() -> None:
     assert not role_can("superuser", Permission.SIGNED_IN)
     assert not role_can(None, Permission.SIGNED_IN)
