@@ -314,6 +314,31 @@ def test_a_relation_of_two_figures_counts() -> None:
     assert protect({"s": 6, "x": 3, "y": 3}, relations) == {"s", "x", "y"}
 
 
+def test_what_only_the_exact_check_finds_is_protected_too() -> None:
+    # The module's own example: officers O (1) and specials S (2), with the other roles P = 5,
+    # make the total T = 8, so O + S = 3; the people with a rank, r1 + r2 + r3, are the same
+    # officers and specials (k, not published). So r1 + r2 + r3 = 3 with each at least 1: each
+    # is 1. The bounds alone see only O + S from 2 to 4 there, and r from 1 to 2 (they do not
+    # use T − P), so the exact check is what gives the ranks away. Hide the smallest figure in
+    # a table with a hidden count: P (5; T is 8). Then O + S + P = 8 leaves each rank 1 to 5.
+    values = {"T": 8, "O": 1, "S": 2, "P": 5, "r1": 1, "r2": 1, "r3": 1}
+    relations = [
+        Relation("T", ("O", "S", "P")),
+        Relation("~k", ("O", "S")),
+        Relation("~k", ("r1", "r2", "r3")),
+    ]
+    hidden = {"O", "S", "r1", "r2", "r3"}
+    assert disclosed(values, relations, hidden) == set()
+    assert pinned(values, relations, hidden) == {"r1", "r2", "r3"}
+    assert protect(values, relations) == hidden | {"P"}
+
+
+def test_figures_that_contradict_their_relation_leave_nothing_more_to_hide() -> None:
+    # a hidden 2 said to equal a shown 0 (no release is like that): the 2 stays hidden, and
+    # there is no other figure to hide
+    assert protect({"z": 0, "a": 2}, [Relation("z", ("a",))]) == {"a"}
+
+
 def test_a_shown_zero_is_never_hidden_to_protect_another_figure() -> None:
     # b = 3 is t − a − z = 10 − 7 − 0. The zero stays shown (SPEC §6: a true zero is not
     # disclosive); hide the smaller of t and a: a. Then a + b = 10, each 1 to 9.
