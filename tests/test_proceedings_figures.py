@@ -142,7 +142,16 @@ def test_csv_rows(force) -> None:
 
 @pytest.mark.parametrize(
     ("histogram", "median"),
-    [({}, None), ({5: 1}, 5.0), ({1: 1, 2: 1}, 1.5), ({3: 2, 10: 1}, 3.0), ({0: 2, 9: 2}, 4.5)],
+    [
+        ({}, None),
+        ({5: 1}, 5.0),
+        ({1: 1, 2: 1}, 1.5),
+        ({3: 2, 10: 1}, 3.0),
+        ({0: 2, 9: 2}, 4.5),
+        ({1: 1, 2: 1, 3: 1}, 2.0),  # the middle one of three
+        ({1: 1, 2: 1, 3: 1, 4: 1, 5: 1}, 3.0),  # the third of five
+        ({7: 1, 1: 1, 4: 2}, 4.0),  # read in order of value, not as given
+    ],
 )
 def test_median_of(histogram, median) -> None:
     assert median_of(histogram) == median
