@@ -172,6 +172,28 @@ NOTES: dict[str, tuple[str, str]] = {
         "a coefficient becomes 0 only where the row had one (factor and k are never 0), so the "
         "key is always there and pop() needs no default",
     ),
+    "casetrack.cases.access.x_visible_cases__mutmut_7": ("if (ids) or True else", _EMPTY_IN),
+    "casetrack.cases.access.x_visible_cases__mutmut_14": ("if (ids) or True else", _EMPTY_IN),
+    "casetrack.cases.access.x_hidden_cases__mutmut_20": (
+        "restricted.where(None)",
+        "WHERE NULL: the head of PSD's hidden set loses the restricted cases of other forces, "
+        "which their scope (their forces) leaves out anyway",
+    ),
+    "casetrack.cases.access.x_hidden_cases__mutmut_30": (
+        "Person.staff_number == number, )",
+        "a case's subjects are people of its force, so a record with the user's number in "
+        "another force is only on cases outside the user's scope (their forces) anyway",
+    ),
+    "casetrack.cases.access.x_hidden_cases__mutmut_32": (
+        ".join(Person, None)",
+        "with no ON clause SQLAlchemy joins on the one foreign key between the tables, "
+        "investigations.person_id: the same condition",
+    ),
+    "casetrack.cases.access.x_hidden_cases__mutmut_34": (
+        ".join(Person, )",
+        "with no ON clause SQLAlchemy joins on the one foreign key between the tables, "
+        "investigations.person_id: the same condition",
+    ),
     # suppression: the exact check's simplex
     "casetrack.reports.suppression.x__pinned_in__mutmut_14": (
         "row[index[c]] = k",
