@@ -194,6 +194,14 @@ NOTES: dict[str, tuple[str, str]] = {
         "with no ON clause SQLAlchemy joins on the one foreign key between the tables, "
         "investigations.person_id: the same condition",
     ),
+    "casetrack.cases.access.x_hidden_cases__mutmut_41": (
+        "if (len(parts) > 1) or True else",
+        "a UNION ALL of one query is that query: the same rows",
+    ),
+    "casetrack.cases.access.x_hidden_cases__mutmut_42": (
+        "if len(parts) >= 1 else",
+        "a UNION ALL of one query is that query: the same rows",
+    ),
     # suppression: the exact check's simplex
     "casetrack.reports.suppression.x__pinned_in__mutmut_14": (
         "row[index[c]] = k",

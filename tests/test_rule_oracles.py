@@ -533,3 +533,17 @@ def test_the_store_places_files_read_only_under_a_two_letter_folder(tmp_path) ->
         with pytest.raises(UnsafePath) as refused:
             store.path_for(unsafe)
         assert str(refused.value) == unsafe
+
+
+def test_an_upload_is_placed_even_where_objects_was_removed_meanwhile(tmp_path) -> None:
+    import shutil
+
+    from casetrack.evidence.storage import Store
+
+    store = Store(tmp_path / "evidence")
+    upload = store.new_upload()
+    assert upload.path.parent == store.tmp and upload.path.name.startswith("upload-")
+    upload.write(PNG_1PX)
+    shutil.rmtree(store.objects)  # say, emptied by hand while the upload streamed in
+    name = store.place(upload)
+    assert store.path_for(name).read_bytes() == PNG_1PX
