@@ -547,3 +547,18 @@ def test_an_upload_is_placed_even_where_objects_was_removed_meanwhile(tmp_path) 
     shutil.rmtree(store.objects)  # say, emptied by hand while the upload streamed in
     name = store.place(upload)
     assert store.path_for(name).read_bytes() == PNG_1PX
+
+
+def test_the_store_folders_are_private_and_a_discarded_upload_goes(tmp_path) -> None:
+    import stat
+
+    from casetrack.evidence.storage import Store
+
+    store = Store(tmp_path / "evidence")
+    upload = store.new_upload()
+    for folder in (store.objects, store.tmp):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    upload.write(PNG_1PX)
+    upload.discard()
+    assert not upload.path.exists() and upload.closed
+    upload.discard()  # again (an error path and the request's end both discard): harmless
