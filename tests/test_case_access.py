@@ -339,7 +339,27 @@ def test_case_rule_agrees_with_the_oracle_on_unsaved_cases() -> None:
     case = case_of("own_department", "logged", "psd")
     case.investigations = [Investigation(person=Person(staff_number="OWN2", force_id=2))]
     assert can(psd, Permission.CASE_VIEW, case)
+    # leadership's figures never open a case (SPEC §1): their one permission is no way in
+    for role in ("leadership", "admin"):
+        for permission in Permission:
+            assert not can(users[role], permission, case), (role, permission)
     # an inactive account, and no account, may do nothing
     psd.active = False
     assert not can(psd, Permission.CASE_VIEW, case_of("own_department", "logged", "psd"))
     assert not can(None, Permission.CASE_VIEW, case)
+
+
+def test_whom_a_task_or_an_assignment_may_go_to(app, make_case, make_user, make_force) -> None:
+    """case_users: the active users of the roles asked for who may see the case, by name."""
+    case = make_case("referred_to_psd")
+    force = case.force
+    later = make_user("psd", forces=[force], name="Zoe Webb")
+    sooner = make_user("psd", forces=[force], name="Adam Burke")
+    gone = make_user("psd", forces=[force], name="Bea Gone")
+    gone.active = False
+    make_user("psd", forces=[make_force("WARKS")], name="Cal Elsewhere")
+    db.session.commit()
+    from casetrack.cases.access import case_users
+
+    assert [u.name for u in case_users(case, ["psd"])] == [sooner.name, later.name]
+    assert case.created_by in case_users(case, ["standards_manager"])

@@ -439,6 +439,18 @@ def test_every_reason_a_case_cannot_close_yet() -> None:
     assert close_blockers(decided) == []
 
 
+def test_a_refused_close_gives_every_reason_in_one_message() -> None:
+    from casetrack.cases.workflow import Action, CaseSnapshot, Refusal, State, next_state
+
+    two = CaseSnapshot(
+        State.PSD_INVESTIGATION, subjects_without_outcome=1, investigator_assigned=False
+    )
+    assert next_state(two, Action.CLOSE) == Refusal(
+        "Record an outcome for every subject before closing: 1 subject has no outcome yet. "
+        "Assign an investigator before closing a PSD investigation."
+    )
+
+
 @pytest.mark.parametrize(
     ("period", "today", "title"),
     [
