@@ -202,6 +202,14 @@ NOTES: dict[str, tuple[str, str]] = {
         "if len(parts) >= 1 else",
         "a UNION ALL of one query is that query: the same rows",
     ),
+    "casetrack.evidence.storage.xǁHashingFileǁ__init____mutmut_17": (
+        "self.placed = None",
+        "placed is only read as a condition (`if not self.placed`), where None and False agree",
+    ),
+    "casetrack.evidence.storage.xǁHashingFileǁwrite__mutmut_4": (
+        "if len(self.head) <= HEAD_BYTES:",
+        "with the head already HEAD_BYTES long the slice it appends is empty: the same head",
+    ),
     # suppression: the exact check's simplex
     "casetrack.reports.suppression.x__pinned_in__mutmut_14": (
         "row[index[c]] = k",
