@@ -210,6 +210,10 @@ NOTES: dict[str, tuple[str, str]] = {
         "if len(self.head) <= HEAD_BYTES:",
         "with the head already HEAD_BYTES long the slice it appends is empty: the same head",
     ),
+    "casetrack.auth.permissions.x_can__mutmut_7": (
+        'getattr(user, "is_authenticated", None)',
+        "an actor without is_authenticated is refused with None as with False: both are false",
+    ),
     # suppression: the exact check's simplex
     "casetrack.reports.suppression.x__pinned_in__mutmut_14": (
         "row[index[c]] = k",
