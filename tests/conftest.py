@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import os
 import re
+import signal
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -53,6 +54,55 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     while _SESSION_TRAVEL:
         _SESSION_TRAVEL.pop().stop()
+
+
+# ---- make mutation: each mutant's tests in the order of what they really cost ----------------
+#
+# mutmut runs a mutant's tests fastest first and stops at the first failure, taking each test's
+# time from its stats run, where it times only the test's body. A test whose fixtures build a
+# world of cases (seconds) but whose body only asks a question (milliseconds) then runs before
+# quick unit tests, for every mutant of anything that world calls. In that stats run (and only
+# there: mutmut names it "stats"), the body's time includes its fixtures' set-up.
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    if os.environ.get("MUTANT_UNDER_TEST") != "stats":
+        return
+    if call.when == "setup":
+        item.stash[_SETUP_SECONDS] = call.duration
+    elif call.when == "call":
+        call.duration += item.stash.get(_SETUP_SECONDS, 0.0)
+
+
+_SETUP_SECONDS = pytest.StashKey[float]()
+
+# mutmut's own runs (the clean run, its forced failure, the stats), which are not of a mutant.
+_NOT_A_MUTANT = {"", "stats", "fail", "list_all_tests", "mutant_generation"}
+
+
+@pytest.fixture(autouse=True)
+def _mutant_time_limit(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Under make mutation only: a test still running long after it ever takes (30 seconds,
+    or the module's MUTATION_TIME_LIMIT) fails, so a mutant that loops for ever is killed then,
+    not at mutmut's own limit of fifteen times the estimate (minutes for the most-called
+    functions)."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST")
+    if mutant is None or mutant in _NOT_A_MUTANT:
+        yield
+        return
+    seconds = getattr(request.module, "MUTATION_TIME_LIMIT", 30)
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"{request.node.nodeid} still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -229,3 +229,103 @@ def test_verify_reads_the_database_not_what_the_session_remembers(chain) -> None
     assert held[0].seq == 6
     db.session.execute(text("UPDATE audit_head SET seq = 5"))
     assert str(verify_chain()[1]).startswith("chain head: the head records 5 entries but 6")
+
+
+# ---- what one entry holds, and the hash that seals it ---------------------------------------
+
+
+def test_the_hash_is_sha256_of_the_canonical_json_of_every_field() -> None:
+    """The chain's format, so anyone can check an entry: SHA-256 of a JSON array of the ten
+    fields in order — the time in UTC, ISO 8601 — with no spaces and non-ASCII escaped. Typed
+    here by hand: a change to the format breaks every chain already written."""
+    import hashlib
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 7, 1, 10, 30, 5, tzinfo=ZoneInfo("Europe/London"))  # 09:30:05 UTC
+    canonical = (
+        '[7,"2026-07-01T09:30:05+00:00",3,"Zo\\u00eb Ash","case_viewed","case","12",'
+        '"192.0.2.7","{\\"n\\":1}","' + "ab" * 32 + '"]'
+    )
+    fields = dict(
+        seq=7,
+        at=at,
+        actor_id=3,
+        actor="Zoë Ash",
+        action="case_viewed",
+        object_type="case",
+        object_id="12",
+        address="192.0.2.7",
+        details='{"n":1}',
+        prev_hash="ab" * 32,
+    )
+    assert entry_hash(**fields) == hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    # a naive time (as SQLite hands it back) is the UTC it was stored as
+    naive = dict(fields, at=datetime(2026, 7, 1, 9, 30, 5))
+    assert entry_hash(**naive) == entry_hash(**fields)
+    assert (
+        entry_hash(**dict(fields, actor_id=None, object_type=None))
+        == hashlib.sha256(
+            canonical.replace(",3,", ",null,").replace('"case","12"', 'null,"12"').encode("ascii")
+        ).hexdigest()
+    )
+
+
+def test_an_entry_holds_what_happened_and_its_hash(app) -> None:
+    from datetime import date
+
+    first = record(
+        "thing_done", object_type="thing", object_id=5, details={"b": 2, "a": date(2026, 1, 2)}
+    )
+    second = record("other_done")
+    db.session.commit()
+    # details: sorted keys, no spaces, dates as text; ids as text; outside a request: the system
+    assert first.details == '{"a":"2026-01-02","b":2}' and first.object_id == "5"
+    assert (first.actor_id, first.actor, first.address) == (None, "system", None)
+    assert (second.object_type, second.object_id, second.details) == (None, None, "{}")
+    assert (first.seq, second.seq, second.prev_hash) == (1, 2, first.hash)
+    for event in (first, second):
+        assert event.hash == entry_hash(
+            seq=event.seq,
+            at=event.at,
+            actor_id=event.actor_id,
+            actor=event.actor,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            address=event.address,
+            details=event.details,
+            prev_hash=event.prev_hash,
+        )
+    head = db.session.get(AuditHead, 1)
+    assert (head.seq, head.last_hash) == (2, second.hash)
+
+
+def test_who_an_entry_names(app, make_user) -> None:
+    from flask import g
+    from flask_login import login_user
+
+    user = make_user("psd")
+    g.audit_actor = (None, "cli:alice")  # the command line says who ran it
+    assert (record("by_cli").actor_id, record("by_cli").actor) == (None, "cli:alice")
+    assert record("told", actor=(42, "named")).actor == "named"
+    del g.audit_actor
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "192.0.2.7"}):
+        assert (record("anonymous").actor, record("anonymous").address) == ("system", "192.0.2.7")
+        login_user(user)
+        event = record("signed_in_user")
+        assert (event.actor_id, event.actor, event.address) == (user.id, user.email, "192.0.2.7")
+        assert record("told", actor=(42, "named")).actor_id == 42
+    db.session.commit()
+    assert verify_chain()[1] is None
+
+
+def test_the_chain_starts_afresh_where_its_head_is_missing(app) -> None:
+    db.session.execute(text("DELETE FROM audit_head"))
+    first, second = record("first"), record("second")
+    db.session.commit()
+    assert (first.seq, first.prev_hash, second.seq) == (1, "0" * 64, 2)
+    assert [(h.id, h.seq, h.last_hash) for h in db.session.scalars(select(AuditHead))] == [
+        (1, 2, second.hash)
+    ]
+    assert verify_chain() == (2, None)

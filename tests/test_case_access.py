@@ -285,3 +285,81 @@ def test_leadership_and_admin_never_see_case_content(app, world) -> None:
         for case in cases.values():
             assert case.reference not in home and case.summary not in home
             assert actions.client.get(f"/cases/{case.id}").status_code == 403
+
+
+def test_case_rule_agrees_with_the_oracle_on_unsaved_cases() -> None:
+    """The same cells as the world above, as unsaved objects: can() and the case rule need no
+    database, so this runs in milliseconds (make mutation runs it first for every mutant of the
+    rules). A subject's number is typed differently from the user's (SPEC §9.1: one number)."""
+    from casetrack.auth.models import User
+    from casetrack.cases.models import Investigation, Person
+    from casetrack.org.models import Department, Force
+
+    wmp = Force(id=1, code="WMP", name="WMP")
+    mine = Department(id=11, code="BIRM_E", name="Birmingham East", force_id=1)
+    other = Department(id=12, code="COV", name="Coventry", force_id=1)
+    elsewhere = Department(id=21, code="NWARKS", name="North Warwickshire", force_id=2)
+    users = {}
+    for n, role in enumerate(ROLES, start=1):
+        user = User(id=n, role=role, active=True, staff_number=OWN_NUMBER[role])
+        user.forces = [wmp]
+        user.departments = [mine] if role == "standards_manager" else []
+        users[role] = user
+    # "OWN2" typed " own\u200b2 " (spaces, lower case, a zero-width space)
+    typed = {role: f" {n.lower()[:3]}\u200b{n[3:]} " for role, n in OWN_NUMBER.items()}
+    where = {"other_department": other, "other_force": elsewhere}
+
+    def case_of(relationship: str, state: str, role: str) -> Case:
+        department = where.get(relationship, mine)
+        case = Case(
+            state=state,
+            force_id=department.force_id,
+            department_id=department.id,
+            restricted=relationship.startswith("restricted"),
+        )
+        number = typed[role] if relationship == "subject" else "S0001"
+        case.investigations = [
+            Investigation(person=Person(staff_number=number, force_id=department.force_id))
+        ]
+        if relationship == "restricted_named":
+            case.named_users = list(users.values())
+        return case
+
+    wrong = []
+    for role, user in users.items():
+        for relationship, state in _cells():
+            case = case_of(relationship, state, role)
+            for kind, permission in KIND_PERMISSION.items():
+                expected = allowed(role, kind, relationship, state)
+                if can(user, permission, case) is not expected:
+                    wrong.append(f"{role} {kind} {relationship}/{state}: expected {expected}")
+    assert wrong == []
+    # someone else's record with the same number in another force is not them
+    psd = users["psd"]
+    case = case_of("own_department", "logged", "psd")
+    case.investigations = [Investigation(person=Person(staff_number="OWN2", force_id=2))]
+    assert can(psd, Permission.CASE_VIEW, case)
+    # leadership's figures never open a case (SPEC §1): their one permission is no way in
+    for role in ("leadership", "admin"):
+        for permission in Permission:
+            assert not can(users[role], permission, case), (role, permission)
+    # an inactive account, and no account, may do nothing
+    psd.active = False
+    assert not can(psd, Permission.CASE_VIEW, case_of("own_department", "logged", "psd"))
+    assert not can(None, Permission.CASE_VIEW, case)
+
+
+def test_whom_a_task_or_an_assignment_may_go_to(app, make_case, make_user, make_force) -> None:
+    """case_users: the active users of the roles asked for who may see the case, by name."""
+    case = make_case("referred_to_psd")
+    force = case.force
+    later = make_user("psd", forces=[force], name="Zoe Webb")
+    sooner = make_user("psd", forces=[force], name="Adam Burke")
+    gone = make_user("psd", forces=[force], name="Bea Gone")
+    gone.active = False
+    make_user("psd", forces=[make_force("WARKS")], name="Cal Elsewhere")
+    db.session.commit()
+    from casetrack.cases.access import case_users
+
+    assert [u.name for u in case_users(case, ["psd"])] == [sooner.name, later.name]
+    assert case.created_by in case_users(case, ["standards_manager"])

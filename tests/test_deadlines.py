@@ -8,6 +8,10 @@ import pytest
 
 from casetrack.cases.deadlines import add_months, add_working_days, is_working_day, next_pcc_due
 
+# make mutation: these take milliseconds; five seconds means a mutant loops for ever
+# (tests/conftest.py, _mutant_time_limit)
+MUTATION_TIME_LIMIT = 5
+
 
 @pytest.mark.parametrize(
     ("start", "days", "expected"),

@@ -218,3 +218,103 @@ def test_what_a_page_view_and_a_refusal_record(
     assert (case_refused.object_type, case_refused.object_id) == ("case", str(case.id))
     assert (item_refused.object_type, item_refused.object_id) == ("evidence", str(item.id))
     assert case_refused.actor == item_refused.actor == stranger.email
+
+
+# ---- load_case and load_item themselves, without signing in through the pages ----------------
+
+
+def test_loading_a_case_or_item_for_a_page_is_one_audit_entry(
+    app, make_case, make_evidence, make_user, make_department
+) -> None:
+    import json
+
+    import pytest
+    from flask_login import login_user
+    from werkzeug.exceptions import NotFound
+
+    from casetrack.cases.access import load_case, load_item
+
+    case = make_case("logged")
+    item = make_evidence(case)
+    viewer = case.created_by
+    with app.test_request_context(f"/cases/{case.id}"):
+        login_user(viewer)
+        assert load_case(case.id).id == case.id
+        assert load_item(item.id).id == item.id
+        assert load_case(case.id, audit=False).id == case.id
+        assert load_item(item.id, audit=False).id == item.id
+    viewed = select(AuditEvent).where(AuditEvent.action.like("%_viewed"))
+    entries = [
+        (e.action, e.object_type, e.object_id, e.actor, json.loads(e.details))
+        for e in db.session.scalars(viewed)
+    ]
+    about = {"reference": case.reference, "page": "cases.detail"}
+    assert entries == [
+        ("case_viewed", "case", str(case.id), viewer.email, about),
+        ("evidence_viewed", "evidence", str(item.id), viewer.email, about),
+    ]
+    # a POST is audited by what it changes, not as a view; a page with no route says so
+    with app.test_request_context(f"/cases/{case.id}", method="POST"):
+        login_user(viewer)
+        load_case(case.id)
+    with app.test_request_context("/no-such-page"):
+        login_user(viewer)
+        load_item(item.id)
+    [last] = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+    assert (last.action, json.loads(last.details)["page"]) == ("evidence_viewed", "")
+    # someone who may not see the case: not found, and the refusal is the entry
+    stranger = make_user("standards_manager", departments=[make_department("ELSEWHERE")])
+    with app.test_request_context(f"/cases/{case.id}"):
+        login_user(stranger)
+        for load, what, object_id in (
+            (load_case, "case", case.id),
+            (load_item, "evidence", item.id),
+        ):
+            with pytest.raises(NotFound):
+                load(object_id)
+            [refused] = db.session.scalars(
+                select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)
+            )
+            assert (refused.action, refused.object_id) == (f"{what}_access_refused", str(object_id))
+        with pytest.raises(NotFound):
+            load_case(10**9)
+        with pytest.raises(NotFound):
+            load_item(10**9)
+
+
+def test_loading_a_case_takes_the_same_queries_however_many_subjects(
+    app, make_case, make_user, make_person
+) -> None:
+    """Its subjects, their people and standards come in one query each (the access rule reads
+    the people), not one or two per subject."""
+    from flask_login import login_user
+    from sqlalchemy import event
+
+    from casetrack.auth.models import User
+    from casetrack.cases.access import load_case
+
+    one = make_case("logged")
+    four = make_case("logged", subjects=[make_person() for _ in range(4)])
+    viewer = make_user("psd", staff_number="PSD 1")  # a number: the conflict rule reads people
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    asked = {}
+    for case_id in (one.id, four.id):
+        db.session.expunge_all()  # as a new request: nothing loaded yet
+        with app.test_request_context(f"/cases/{case_id}"):
+            user = db.session.get(User, viewer.id)
+            login_user(user)
+            assert user.force_ids  # the user's forces are read once either way
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                loaded = load_case(case_id, audit=False)
+                [s.person.staff_number for s in loaded.investigations]
+                [s.standard_rows for s in loaded.investigations]
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+        asked[len(loaded.investigations)] = len(statements)
+        statements.clear()
+    assert asked[1] == asked[4], asked

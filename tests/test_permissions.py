@@ -114,6 +114,16 @@ def test_denied_by_default(user: FakeUser | None) -> None:
     assert not can(user, Permission.SIGNED_IN)
 
 
+def test_an_actor_that_does_not_say_it_is_signed_in_gets_nothing() -> None:
+    @dataclass
+    class Unsaid:  # no is_authenticated at all
+        role: str
+        is_active: bool = True
+
+    assert not can(Unsaid("admin"), Permission.MANAGE_USERS)
+    assert not can(Unsaid("admin"), Permission.SIGNED_IN)
+
+
 def test_unknown_role_gets_nothing() -> None:
     assert not role_can("superuser", Permission.SIGNED_IN)
     assert not role_can(None, Permission.SIGNED_IN)
@@ -188,3 +198,16 @@ def test_which_workforce_records_the_picker_offers(
     from casetrack.cases.access import may_see_person
 
     assert may_see_person(user, record) is offered
+
+
+def test_a_user_without_a_staff_number_field_is_offered_every_record_in_scope() -> None:
+    from casetrack.cases.access import may_see_person
+
+    @dataclass
+    class Unnumbered:  # no staff_number at all: no own record to keep back
+        role: str
+        force_ids: set[int]
+        department_ids: set[int]
+
+    assert may_see_person(Unnumbered("psd", {1}, set()), Record(1, None, "WMP3310"))
+    assert not may_see_person(Unnumbered("psd", {1}, set()), Record(2, None, "WMP3310"))

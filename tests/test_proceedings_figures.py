@@ -16,6 +16,10 @@ from casetrack.reports import formats
 from casetrack.reports.figures import financial_year, median_of
 from casetrack.reports.service import Scope, outcome_figures
 
+# make mutation: these take milliseconds; five seconds means a mutant loops for ever
+# (tests/conftest.py, _mutant_time_limit)
+MUTATION_TIME_LIMIT = 5
+
 # received, outcome date, outcome, proceedings, finding, suspended from, suspended to
 ROWS = [
     # 40 days; no suspension
@@ -138,7 +142,16 @@ def test_csv_rows(force) -> None:
 
 @pytest.mark.parametrize(
     ("histogram", "median"),
-    [({}, None), ({5: 1}, 5.0), ({1: 1, 2: 1}, 1.5), ({3: 2, 10: 1}, 3.0), ({0: 2, 9: 2}, 4.5)],
+    [
+        ({}, None),
+        ({5: 1}, 5.0),
+        ({1: 1, 2: 1}, 1.5),
+        ({3: 2, 10: 1}, 3.0),
+        ({0: 2, 9: 2}, 4.5),
+        ({1: 1, 2: 1, 3: 1}, 2.0),  # the middle one of three
+        ({1: 1, 2: 1, 3: 1, 4: 1, 5: 1}, 3.0),  # the third of five
+        ({7: 1, 1: 1, 4: 2}, 4.0),  # read in order of value, not as given
+    ],
 )
 def test_median_of(histogram, median) -> None:
     assert median_of(histogram) == median

@@ -10,7 +10,16 @@ from itertools import product
 import pytest
 
 from casetrack import vocab
-from casetrack.cases.proceedings import Standing, outcome_refusal, proceedings_refusal
+from casetrack.cases.proceedings import (
+    Standing,
+    list_report_due,
+    outcome_refusal,
+    proceedings_refusal,
+)
+
+# make mutation: these take milliseconds; five seconds means a mutant loops for ever
+# (tests/conftest.py, _mutant_time_limit)
+MUTATION_TIME_LIMIT = 5
 
 L = {"resigned", "retired"}  # end any stage (regulation 4)
 NONE_ = {"nfa", "reflective_practice"}  # no sanction
@@ -279,3 +288,248 @@ def test_before_2020_outcomes(key: tuple, kw: dict, expected: set[str]) -> None:
 )
 def test_before_2020_refusals_word_for_word(key, kw, outcome: str, message: str) -> None:
     assert outcome_refusal(_standing(*key, **OLD, **kw), outcome) == message
+
+
+# ---- what an investigator reads when a step is refused, word for word (SPEC §14: "refuse what
+# the regulations do not allow, with a message that says why") --------------------------------
+
+PROCEEDINGS_REFUSALS = [
+    (
+        ("misconduct", "misconduct_meeting", None),
+        {"psd_assessed": False},
+        "Record PSD's severity assessment for this subject first (regulation 14)",
+    ),
+    (
+        ("misconduct", "none", "misconduct"),
+        {},
+        "A finding is made at a misconduct meeting or hearing: choose the proceedings",
+    ),
+    (
+        ("misconduct", "misconduct_meeting", None),
+        {"case_to_answer": False},
+        "With no case to answer there are no misconduct proceedings (regulation 23)",
+    ),
+    (
+        ("misconduct", "misconduct_meeting", None),
+        {"case_to_answer": None},
+        "Record whether there is a case to answer before proceedings (regulation 23)",
+    ),
+    (
+        ("no_misconduct", "misconduct_meeting", None),
+        {},
+        "Only misconduct or gross misconduct goes to proceedings: with no misconduct assessed "
+        "there are none (regulation 14(5)). Revise the severity assessment first",
+    ),
+    (
+        ("gross_misconduct", "misconduct_meeting", None),
+        {},
+        "Gross misconduct goes to a misconduct hearing, not a meeting (regulation 23)",
+    ),
+    (
+        ("misconduct", "misconduct_meeting", "gross_misconduct"),
+        {},
+        "A misconduct meeting cannot find gross misconduct (regulation 42(2))",
+    ),
+    (
+        ("misconduct", "misconduct_hearing", None),
+        {},
+        "Misconduct goes to a misconduct meeting; a hearing is for gross misconduct, or "
+        "misconduct with a final written warning in force (regulation 23(2))",
+    ),
+    (
+        ("misconduct", "accelerated_hearing", None),
+        {"fww_in_force": True},
+        "An accelerated hearing is only for gross misconduct where the special conditions are "
+        "met (regulation 49(2))",
+    ),
+]
+
+
+def test_proceedings_refusals_word_for_word() -> None:
+    for key, kw, message in PROCEEDINGS_REFUSALS:
+        assert proceedings_refusal(_standing(*key, **kw)) == message, (key, kw)
+
+
+OUTCOME_REFUSALS = [
+    (
+        ("misconduct", "none", None),
+        {},
+        "management_action",
+        "Management advice and management action were replaced by reflective practice on "
+        "1 February 2020 (Police (Conduct) Regulations 2020): they can be recorded only for "
+        "concerns received before then",
+    ),
+    (
+        ("misconduct", "none", None),
+        {"psd_assessed": False},
+        "nfa",
+        "PSD has not assessed the severity for this subject: record PSD's severity assessment "
+        "first (regulation 14)",
+    ),
+    (
+        ("gross_misconduct", "misconduct_hearing", "gross_misconduct"),
+        {"role": "police_staff", "rank": None},
+        "reduction_in_rank",
+        "Reduction in rank is only for police officers and special constables with a rank",
+    ),
+    (
+        ("gross_misconduct", "misconduct_hearing", "gross_misconduct"),
+        {"rank": ""},
+        "reduction_in_rank",
+        "Reduction in rank is only for police officers and special constables with a rank",
+    ),
+    (
+        ("gross_misconduct", "misconduct_hearing", "gross_misconduct"),
+        {"rank": "constable"},
+        "reduction_in_rank",
+        "A constable has no lower rank to be reduced to",
+    ),
+    (
+        ("misconduct", "misconduct_meeting", "misconduct"),
+        {},
+        "reflective_practice",
+        "After a finding of misconduct or gross misconduct the meeting or hearing imposes a "
+        "disciplinary outcome (regulation 42)",
+    ),
+    (
+        ("gross_misconduct", "misconduct_hearing", "gross_misconduct"),
+        {},
+        "nfa",
+        "After a finding of misconduct or gross misconduct the meeting or hearing imposes a "
+        "disciplinary outcome (regulation 42)",
+    ),
+    (
+        ("no_misconduct", "none", None),
+        {},
+        "written_warning",
+        "With no misconduct assessed, the outcome is no further action or reflective practice "
+        "(regulation 14(2))",
+    ),
+    (
+        ("misconduct", "none", None),
+        {"case_to_answer": True},
+        "no_case_to_answer",
+        "There was a case to answer: record the outcome of the proceedings",
+    ),
+    (
+        ("misconduct", "misconduct_meeting", "not_proven"),
+        {"case_to_answer": None},
+        "no_case_to_answer",
+        "There was a case to answer: record the outcome of the proceedings",
+    ),
+    (
+        ("misconduct", "none", None),
+        {},
+        "final_written_warning",
+        "A final written warning needs a misconduct meeting or hearing (regulation 42): record "
+        "the proceedings first",
+    ),
+    (
+        ("gross_misconduct", "none", None),
+        {},
+        "dismissed",
+        "Dismissal needs a misconduct hearing (regulation 42): record the proceedings first",
+    ),
+    (
+        ("gross_misconduct", "none", None),
+        {},
+        "reduction_in_rank",
+        "Reduction in rank needs a misconduct hearing (regulation 42): record the proceedings "
+        "first",
+    ),
+    (
+        ("misconduct", "misconduct_meeting", None),
+        {},
+        "written_warning",
+        "Record the finding of a misconduct meeting first (regulation 42)",
+    ),
+    (
+        ("gross_misconduct", "misconduct_hearing", None),
+        {},
+        "dismissed",
+        "Record the finding of a misconduct hearing first (regulation 42)",
+    ),
+    (
+        ("gross_misconduct", "accelerated_hearing", None),
+        {},
+        "final_written_warning",
+        "Record the finding of an accelerated misconduct hearing first (regulation 42)",
+    ),
+    (
+        ("misconduct", "misconduct_meeting", "not_proven"),
+        {},
+        "written_warning",
+        "A finding of not proven ends with no sanction (regulation 43)",
+    ),
+    (
+        ("misconduct", "misconduct_meeting", "misconduct"),
+        {},
+        "dismissed",
+        "Dismissal needs a misconduct hearing: a meeting can give at most a final written "
+        "warning (regulation 42(2))",
+    ),
+    (
+        ("misconduct", "misconduct_meeting", "misconduct"),
+        {},
+        "reduction_in_rank",
+        "Reduction in rank needs a misconduct hearing: a meeting can give at most a final "
+        "written warning (regulation 42(2))",
+    ),
+    (
+        ("gross_misconduct", "accelerated_hearing", "misconduct"),
+        {},
+        "final_written_warning",
+        "An accelerated hearing that finds misconduct, not gross misconduct, dismisses the case "
+        "or returns it to the appropriate authority (regulation 62(8))",
+    ),
+    (
+        ("gross_misconduct", "accelerated_hearing", "gross_misconduct"),
+        {},
+        "written_warning",
+        "An accelerated hearing imposes at least a final written warning (62(1))",
+    ),
+    (
+        ("gross_misconduct", "accelerated_hearing", "gross_misconduct"),
+        {"fww_in_force": True},
+        "final_written_warning",
+        "A final written warning is already in force (regulation 62(3))",
+    ),
+    (
+        ("gross_misconduct", "misconduct_hearing", "gross_misconduct"),
+        {},
+        "written_warning",
+        "After a finding of gross misconduct the outcome is at least a final written warning "
+        "(regulation 42(3)(b))",
+    ),
+    (
+        ("gross_misconduct", "misconduct_hearing", "misconduct"),
+        {},
+        "dismissed",
+        "Dismissal for misconduct needs a final written warning in force or several unconnected "
+        "incidents (regulation 42(5), (6))",
+    ),
+    (
+        ("gross_misconduct", "misconduct_hearing", "misconduct"),
+        {},
+        "reduction_in_rank",
+        "Reduction in rank for misconduct needs a final written warning in force or several "
+        "unconnected incidents (regulation 42(5), (6))",
+    ),
+]
+
+
+def test_outcome_refusals_after_2020_word_for_word() -> None:
+    for key, kw, outcome, message in OUTCOME_REFUSALS:
+        assert outcome_refusal(_standing(*key, **kw), outcome) == message, (key, kw, outcome)
+
+
+def test_which_college_of_policing_list_needs_a_report() -> None:
+    # SPEC §14.2: the Barred List when a subject is dismissed; the Advisory List when they
+    # resign or retire while under investigation; nothing otherwise
+    s = _standing("gross_misconduct", "misconduct_hearing", "gross_misconduct")
+    for under_investigation in (True, False):
+        assert list_report_due(s, "dismissed", under_investigation) == "barred"
+        assert list_report_due(s, "final_written_warning", under_investigation) is None
+    for left in ("resigned", "retired"):
+        assert list_report_due(s, left, True) == "advisory"
+        assert list_report_due(s, left, False) is None

@@ -320,6 +320,18 @@ def test_deletion_takes_the_casework_rows_with_it(app, make_case, make_evidence,
             case=case, actor_name="x", field="summary", old_value="a", new_value="b", reason="r"
         )
     )
+    # its tasks and notifications (SPEC §13) go too; the other case's stay
+    from casetrack.queues.models import Notification, Task
+
+    for which in (case, other):
+        db.session.add(
+            Task(case_id=which.id, kind="custom", what="Check", due=date(2020, 1, 6),
+                 created_by_name="x")
+        )  # fmt: skip
+        db.session.add(
+            Notification(user_id=head.id, kind="task", case_id=which.id,
+                         reference=which.reference, message="A task")
+        )  # fmt: skip
     # the other cases' casework stays, a correction of a note still pointing to its note
     third = make_case("closed")
     kept_note = casework.add_note(other, head, "Other")
@@ -331,6 +343,11 @@ def test_deletion_takes_the_casework_rows_with_it(app, make_case, make_evidence,
         )
     )
     db.session.commit()
+    tasks_kept = set(db.session.scalars(select(Task.id).where(Task.case_id != case.id)))
+    notices_kept = set(
+        db.session.scalars(select(Notification.id).where(Notification.case_id != case.id))
+    )
+    assert len(tasks_kept) > 1 and len(notices_kept) >= 1
     delete_case(case, head, "Past six years", case.reference)
     db.session.commit()
     # read as plain rows: the session may still hold the objects as they were
@@ -346,3 +363,5 @@ def test_deletion_takes_the_casework_rows_with_it(app, make_case, make_evidence,
     corrections = db.session.execute(select(CaseCorrection.case_id, CaseCorrection.new_value))
     assert [tuple(c) for c in corrections] == [(other.id, "d")]
     assert db.session.get(Case, other.id) is not None
+    assert set(db.session.scalars(select(Task.id))) == tasks_kept
+    assert set(db.session.scalars(select(Notification.id))) == notices_kept

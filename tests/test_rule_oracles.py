@@ -439,6 +439,18 @@ def test_every_reason_a_case_cannot_close_yet() -> None:
     assert close_blockers(decided) == []
 
 
+def test_a_refused_close_gives_every_reason_in_one_message() -> None:
+    from casetrack.cases.workflow import Action, CaseSnapshot, Refusal, State, next_state
+
+    two = CaseSnapshot(
+        State.PSD_INVESTIGATION, subjects_without_outcome=1, investigator_assigned=False
+    )
+    assert next_state(two, Action.CLOSE) == Refusal(
+        "Record an outcome for every subject before closing: 1 subject has no outcome yet. "
+        "Assign an investigator before closing a PSD investigation."
+    )
+
+
 @pytest.mark.parametrize(
     ("period", "today", "title"),
     [
@@ -533,3 +545,32 @@ def test_the_store_places_files_read_only_under_a_two_letter_folder(tmp_path) ->
         with pytest.raises(UnsafePath) as refused:
             store.path_for(unsafe)
         assert str(refused.value) == unsafe
+
+
+def test_an_upload_is_placed_even_where_objects_was_removed_meanwhile(tmp_path) -> None:
+    import shutil
+
+    from casetrack.evidence.storage import Store
+
+    store = Store(tmp_path / "evidence")
+    upload = store.new_upload()
+    assert upload.path.parent == store.tmp and upload.path.name.startswith("upload-")
+    upload.write(PNG_1PX)
+    shutil.rmtree(store.objects)  # say, emptied by hand while the upload streamed in
+    name = store.place(upload)
+    assert store.path_for(name).read_bytes() == PNG_1PX
+
+
+def test_the_store_folders_are_private_and_a_discarded_upload_goes(tmp_path) -> None:
+    import stat
+
+    from casetrack.evidence.storage import Store
+
+    store = Store(tmp_path / "evidence")
+    upload = store.new_upload()
+    for folder in (store.objects, store.tmp):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    upload.write(PNG_1PX)
+    upload.discard()
+    assert not upload.path.exists() and upload.closed
+    upload.discard()  # again (an error path and the request's end both discard): harmless

@@ -11,7 +11,19 @@ from __future__ import annotations
 
 import pytest
 
-from casetrack.reports.suppression import Relation, disclosed, pinned, primary, protect
+from casetrack.reports.suppression import (
+    Relation,
+    _bounds,
+    _Tableau,
+    disclosed,
+    pinned,
+    primary,
+    protect,
+)
+
+# make mutation: a check here that runs for five seconds (they take milliseconds) has a mutant
+# looping for ever (tests/conftest.py, _mutant_time_limit)
+MUTATION_TIME_LIMIT = 5
 
 # A total of four people split into four groups, inside a grand total that also shows a
 # fifth-something count u: grand = t + u, t = a + b + c + d.
@@ -211,3 +223,205 @@ def test_large_hidden_counts_worked_out_by_elimination_alone() -> None:
     relations = [Relation("r", ("x", "y", "y")), Relation("q", ("x", "y", "y", "z"))]
     assert disclosed(values, relations, {"x", "y", "z"}) == {"z"}
     assert pinned(values, relations, {"x", "y", "z"}) == {"z"}
+
+
+# ---- the two checks' parts, on hand-solved problems ------------------------------------------
+#
+# What "worked out" means is the SPEC's (a reader who knows the relations, that counts are whole
+# numbers, at least 1 when hidden and at least 0 when not published); the least and greatest
+# values below are worked out by hand from the relations, not read from the module.
+
+
+def test_bounds_of_a_hidden_total_come_from_its_hidden_parts() -> None:
+    # grand = t + u (grand = 3 shown) and t = a + b, all four hidden. a and b are at least 1,
+    # so t is at least 2; u is at least 1, so t is at most 2: t = 2, u = 1, and a + b = 2
+    # leaves a = b = 1.
+    values = {"grand": 3, "t": 2, "u": 1, "a": 1, "b": 1}
+    relations = [Relation("grand", ("t", "u")), Relation("t", ("a", "b"))]
+    hidden = {"t", "u", "a", "b"}
+    lows, highs = _bounds(values, relations, hidden, hidden)
+    assert lows == highs == {"t": 2, "u": 1, "a": 1, "b": 1}
+    assert disclosed(values, relations, hidden) == hidden
+
+
+def test_the_greatest_value_of_a_hidden_total_is_the_sum_of_its_parts_greatest() -> None:
+    # p = a + k (p = 3) and q = b + m (q = 4) with k and m in no table (at least 0): a is 1
+    # to 3, b 1 to 4, k 0 to 2, m 0 to 3. A hidden t = a + b is then 2 to 7.
+    values = {"p": 3, "q": 4, "a": 2, "b": 2, "t": 4}
+    relations = [Relation("p", ("a", "k")), Relation("q", ("b", "m")), Relation("t", ("a", "b"))]
+    hidden = {"a", "b", "t"}
+    lows, highs = _bounds(values, relations, hidden, hidden | {"k", "m"})
+    assert lows == {"a": 1, "b": 1, "t": 2, "k": 0, "m": 0}
+    assert highs == {"a": 3, "b": 4, "t": 7, "k": 2, "m": 3}
+
+
+def test_bounds_of_a_count_named_twice_are_rounded_inwards() -> None:
+    # s = x + k (s = 3, k in no table): x is 1 to 3. r = x + 2y (r = 12): 2y is 12 − x, from 9
+    # to 11, so y (a whole number) is 5 — not 4.5 to 5.5 — and then x = 12 − 10 = 2, k = 1.
+    # The first table's x ≤ 3 must not be loosened by the second's x ≤ 12 − 2 = 10.
+    values = {"s": 3, "r": 12, "x": 2, "y": 5}
+    relations = [Relation("s", ("x", "k")), Relation("r", ("x", "y", "y"))]
+    lows, highs = _bounds(values, relations, {"x", "y"}, {"x", "y", "k"})
+    assert lows == highs == {"x": 2, "y": 5, "k": 1}
+    assert all(type(v) is int for v in [*lows.values(), *highs.values()])
+
+
+def test_the_least_value_of_a_part_comes_from_the_least_value_of_its_total() -> None:
+    # g = t + u (g = 9) with w = u + n (w = 2, n in no table): u is 1 to 2, so t = 9 − u is
+    # 7 to 8. t = a + b with q = b + m (q = 3, m in no table): b is 1 to 3, so a = t − b is
+    # 4 (7 − 3) to 7 (8 − 1); m = 3 − b is 0 to 2 and n = 2 − u is 0 to 1.
+    values = {"g": 9, "w": 2, "q": 3, "t": 8, "u": 1, "a": 6, "b": 2}
+    relations = [
+        Relation("g", ("t", "u")),
+        Relation("t", ("a", "b")),
+        Relation("q", ("b", "m")),
+        Relation("w", ("u", "n")),
+    ]
+    hidden = {"t", "u", "a", "b"}
+    lows, highs = _bounds(values, relations, hidden, hidden | {"m", "n"})
+    assert lows == {"t": 7, "u": 1, "a": 4, "b": 1, "m": 0, "n": 0}
+    assert highs == {"t": 8, "u": 2, "a": 7, "b": 3, "m": 2, "n": 1}
+
+
+def test_a_hidden_count_with_no_greatest_value_is_safe() -> None:
+    # t = a + b with b = 5 shown and t (6), a (1) hidden: a is at least 1 and t = a + 5, but
+    # nothing bounds them above, so neither is worked out.
+    values = {"t": 6, "a": 1, "b": 5}
+    relation = [Relation("t", ("a", "b"))]
+    assert pinned(values, relation, {"t", "a"}) == set()
+    assert disclosed(values, relation, {"t", "a"}) == set()
+
+
+def test_each_separate_part_of_a_release_is_checked() -> None:
+    # Two tables with no figure in common: b = t − a = 3 is worked out in the first; c + d = 9
+    # in the second leaves c from 1 to 8.
+    values = {"t": 10, "a": 7, "b": 3, "s": 9, "c": 5, "d": 4}
+    relations = [Relation("t", ("a", "b")), Relation("s", ("c", "d"))]
+    assert pinned(values, relations, {"b", "c", "d"}) == {"b"}
+    assert pinned(values, relations[::-1], {"b", "c", "d"}) == {"b"}
+
+
+def test_inconsistent_figures_have_nothing_to_protect() -> None:
+    # t = a + b with t = 3 and a = 3 shown leaves b = 0, but a hidden b is at least 1: no
+    # release is like that, and the exact check says nothing is worked out.
+    assert pinned({"t": 3, "a": 3, "b": 1}, [Relation("t", ("a", "b"))], {"b"}) == set()
+
+
+def test_a_relation_of_two_figures_counts() -> None:
+    # y = x and s = x + y (s = 6 shown): x = y = 3, given away. Hide the only other figure, s:
+    # then x = y with nothing above them.
+    relations = [Relation("s", ("x", "y")), Relation("y", ("x",))]
+    assert protect({"s": 6, "x": 3, "y": 3}, relations) == {"s", "x", "y"}
+
+
+def test_what_only_the_exact_check_finds_is_protected_too() -> None:
+    # The module's own example: officers O (1) and specials S (2), with the other roles P = 5,
+    # make the total T = 8, so O + S = 3; the people with a rank, r1 + r2 + r3, are the same
+    # officers and specials (k, not published). So r1 + r2 + r3 = 3 with each at least 1: each
+    # is 1. The bounds alone see only O + S from 2 to 4 there, and r from 1 to 2 (they do not
+    # use T − P), so the exact check is what gives the ranks away. Hide the smallest figure in
+    # a table with a hidden count: P (5; T is 8). Then O + S + P = 8 leaves each rank 1 to 5.
+    values = {"T": 8, "O": 1, "S": 2, "P": 5, "r1": 1, "r2": 1, "r3": 1}
+    relations = [
+        Relation("T", ("O", "S", "P")),
+        Relation("~k", ("O", "S")),
+        Relation("~k", ("r1", "r2", "r3")),
+    ]
+    hidden = {"O", "S", "r1", "r2", "r3"}
+    assert disclosed(values, relations, hidden) == set()
+    assert pinned(values, relations, hidden) == {"r1", "r2", "r3"}
+    assert protect(values, relations) == hidden | {"P"}
+
+
+def test_figures_that_contradict_their_relation_leave_nothing_more_to_hide() -> None:
+    # a hidden 2 said to equal a shown 0 (no release is like that): the 2 stays hidden, and
+    # there is no other figure to hide
+    assert protect({"z": 0, "a": 2}, [Relation("z", ("a",))]) == {"a"}
+
+
+def test_a_shown_zero_is_never_hidden_to_protect_another_figure() -> None:
+    # b = 3 is t − a − z = 10 − 7 − 0. The zero stays shown (SPEC §6: a true zero is not
+    # disclosive); hide the smaller of t and a: a. Then a + b = 10, each 1 to 9.
+    values = {"t": 10, "a": 7, "b": 3, "z": 0}
+    assert protect(values, [Relation("t", ("a", "b", "z"))]) == {"a", "b"}
+
+
+def _near(y: list[float] | None, expected: list[float]) -> bool:
+    return (
+        y is not None
+        and len(y) == len(expected)
+        and all(abs(a - b) < 1e-9 for a, b in zip(y, expected, strict=True))
+    )
+
+
+def test_the_simplex_finds_the_least_and_greatest_values() -> None:
+    # y0 + y1 = 2 and y0 + y2 = 5, all at least 0: y0 is 0 to 2. Its least puts y1 = 2,
+    # y2 = 5; its greatest y1 = 0, y2 = 3 (the first equation binds, not the second).
+    tableau = _Tableau.feasible([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]], [2.0, 5.0])
+    assert tableau is not None
+    assert _near(tableau.optimise([1.0, 0.0, 0.0]), [0.0, 2.0, 5.0])
+    assert _near(tableau.optimise([-1.0, 0.0, 0.0]), [2.0, 0.0, 3.0])
+    assert _near(tableau.optimise([0.0, 1.0, 0.0]), [2.0, 0.0, 3.0])
+    assert _near(tableau.optimise([0.0, -1.0, 0.0]), [0.0, 2.0, 5.0])
+    assert _near(tableau.optimise([0.0, 0.0, 1.0]), [2.0, 0.0, 3.0])
+    assert _near(tableau.optimise([0.0, 0.0, -1.0]), [0.0, 2.0, 5.0])
+    # 2 y0 + y1 = 5 and y0 + y2 = 6: y0 is 0 to 2.5 (the first binds: 5 / 2 < 6 / 1)
+    tableau = _Tableau.feasible([[2.0, 1.0, 0.0], [1.0, 0.0, 1.0]], [5.0, 6.0])
+    assert tableau is not None
+    assert _near(tableau.optimise([-1.0, 0.0, 0.0]), [2.5, 0.0, 3.5])
+    assert _near(tableau.optimise([0.0, 0.0, 1.0]), [2.5, 0.0, 3.5])
+    assert _near(tableau.optimise([0.0, 0.0, -1.0]), [0.0, 5.0, 6.0])
+    # y1 + y2 = 3 and y0 + y1 = 6: y1 = 6 − y0 and y2 = y0 − 3, so y0 is 3 to 6
+    tableau = _Tableau.feasible([[0.0, 1.0, 1.0], [1.0, 1.0, 0.0]], [3.0, 6.0])
+    assert tableau is not None
+    assert _near(tableau.optimise([1.0, 0.0, 0.0]), [3.0, 3.0, 0.0])
+    assert _near(tableau.optimise([-1.0, 0.0, 0.0]), [6.0, 0.0, 3.0])
+    # the same with the second equation written first: y0 ≤ 2 still binds
+    tableau = _Tableau.feasible([[1.0, 0.0, 1.0], [1.0, 1.0, 0.0]], [5.0, 2.0])
+    assert tableau is not None
+    assert _near(tableau.optimise([-1.0, 0.0, 0.0]), [2.0, 0.0, 3.0])
+
+
+def test_the_simplex_with_a_negative_constant_and_no_greatest_value() -> None:
+    # y0 − y1 = −3: y1 = y0 + 3. The least y0 is 0 (y1 = 3); there is no greatest.
+    tableau = _Tableau.feasible([[1.0, -1.0]], [-3.0])
+    assert tableau is not None
+    assert _near(tableau.solution(2), [0.0, 3.0])
+    assert _near(tableau.optimise([1.0, 0.0]), [0.0, 3.0])
+    assert _near(tableau.optimise([0.0, 1.0]), [0.0, 3.0])
+    assert tableau.optimise([-1.0, 0.0]) is None
+    assert tableau.optimise([0.0, -1.0]) is None
+
+
+def test_the_simplex_with_a_zero_constant() -> None:
+    # −y0 = 0: y0 is 0, and y1 (in no equation) has no greatest value
+    tableau = _Tableau.feasible([[-1.0, 0.0]], [0.0])
+    assert tableau is not None
+    assert _near(tableau.optimise([1.0, 0.0]), [0.0, 0.0])
+    assert _near(tableau.optimise([-1.0, 0.0]), [0.0, 0.0])
+    assert tableau.optimise([0.0, -1.0]) is None
+    # y0 = 0, −y0 = 0 (the same again) and y0 − y1 = 0: both are 0
+    tableau = _Tableau.feasible([[1.0, 0.0], [-1.0, 0.0], [1.0, -1.0]], [0.0, 0.0, 0.0])
+    assert tableau is not None
+    for objective in ([1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]):
+        assert _near(tableau.optimise(objective), [0.0, 0.0])
+
+
+def test_the_simplex_finds_no_solution_where_there_is_none() -> None:
+    # two counts at least 0 cannot add up to −1, nor to 2 and 3 at once
+    assert _Tableau.feasible([[1.0, 1.0]], [-1.0]) is None
+    assert _Tableau.feasible([[1.0, 1.0], [1.0, 1.0]], [2.0, 3.0]) is None
+    assert _Tableau.feasible([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 1.0, 3.0]) is None
+
+
+def test_the_simplex_keeps_every_equation_after_a_repeated_one() -> None:
+    # y0 + y1 = 2 twice (a table repeated), then y1 = 1 (first or last): y0 = y1 = 1
+    for a, b in (
+        ([[1.0, 1.0], [1.0, 1.0], [0.0, 1.0]], [2.0, 2.0, 1.0]),
+        ([[0.0, 1.0], [1.0, 1.0], [2.0, 2.0]], [1.0, 2.0, 4.0]),
+        ([[1.0, 1.0], [2.0, 2.0], [0.0, 1.0]], [2.0, 4.0, 1.0]),
+    ):
+        tableau = _Tableau.feasible(a, b)
+        assert tableau is not None
+        for objective in ([1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]):
+            assert _near(tableau.optimise(objective), [1.0, 1.0])

@@ -128,12 +128,10 @@ def role_can(role: str | Role | None, permission: Permission) -> bool:
     if role == NO_ROLE:
         return permission is Permission.SIGNED_IN
     try:
-        role = Role(role) if role is not None else None
+        known = Role(role)  # None, "" and unknown names are not roles: ValueError
     except ValueError:
         return False
-    if role is None:
-        return False
-    return permission is Permission.SIGNED_IN or permission in ROLE_PERMISSIONS[role]
+    return permission is Permission.SIGNED_IN or permission in ROLE_PERMISSIONS[known]
 
 
 def can(user: Actor | None, permission: Permission, obj: Any = None) -> bool:

@@ -111,14 +111,15 @@ def case_rule(user: Any, permission: Permission, case: Case) -> bool:
         return False
     if permission in VIEW_PERMISSIONS or permission in ANY_STATE_PERMISSIONS:
         return True
-    state = State(case.state)
+    # Only the case roles are in scope (_in_scope), and each has its states in every table.
+    state, role = State(case.state), Role(user.role)
     if permission is Permission.CASE_CORRECT:
-        return state in CORRECT_STATES.get(Role(user.role), frozenset())
+        return state in CORRECT_STATES[role]
     if permission is Permission.EVIDENCE_ADD:
-        return state in EVIDENCE_STATES.get(Role(user.role), frozenset())
+        return state in EVIDENCE_STATES[role]
     if permission is Permission.RETENTION_DECIDE:
         return state is State.CLOSED
-    return state in CASE_STATES.get(Role(user.role), frozenset())
+    return state in CASE_STATES[role]
 
 
 register_object_rule(Case, case_rule)

@@ -108,7 +108,7 @@ def disclosed(
     unknown = {c for r in relations for c in r.cells if c in hidden or c not in values}
     if not hidden:
         return set()
-    rows = _reduced_rows(values, relations, unknown)
+    rows = _reduced_rows(relations, unknown)
     exposed = {next(iter(row)) for row in rows if len(row) == 1 and next(iter(row)) in hidden}
     lows, highs = _bounds(values, relations, hidden, unknown)
     exposed |= {
@@ -117,11 +117,10 @@ def disclosed(
     return exposed
 
 
-def _reduced_rows(
-    values: Mapping[str, int], relations: Sequence[Relation], unknown: set[str]
-) -> list[dict[str, Fraction]]:
+def _reduced_rows(relations: Sequence[Relation], unknown: set[str]) -> list[dict[str, Fraction]]:
     """The relations over the unknowns in reduced row echelon form (each row a dict of its
-    non-zero coefficients; the constants do not matter for what is determined)."""
+    non-zero coefficients; the constants, the shown figures, do not matter for what is
+    determined, so they are not read)."""
     order = sorted(unknown)
     rows: list[dict[str, Fraction]] = []
     for relation in relations:
