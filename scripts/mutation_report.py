@@ -214,6 +214,34 @@ NOTES: dict[str, tuple[str, str]] = {
         'getattr(user, "is_authenticated", None)',
         "an actor without is_authenticated is refused with None as with False: both are false",
     ),
+    "casetrack.cases.access.x_case_users__mutmut_6": (
+        "select(User).where(User.role.in_(list(roles)))",
+        "an inactive user is refused by can() anyway (`not user.is_active`), which every user "
+        "listed passes",
+    ),
+    "casetrack.audit.service.x_entry_hash__mutmut_7": (
+        "        )",  # the line it removes: ensure_ascii=True,
+        "json.dumps escapes non-ASCII by default: ensure_ascii=True only says so",
+    ),
+    "casetrack.audit.service.x_entry_hash__mutmut_10": (
+        'separators=(",", "XX:XX")',
+        "the payload is a JSON array, with no key: value pairs, so the key separator is never "
+        "written",
+    ),
+    "casetrack.audit.service.x_entry_hash__mutmut_15": (
+        'payload.encode("ASCII")',
+        "ASCII and ascii are one codec",
+    ),
+    "casetrack.audit.service.x_record__mutmut_19": (
+        "AuditHead(id=1, seq=1, last_hash=None)",
+        "the new head's last hash is set to the new entry's a few lines on, in the same call "
+        "(and the column's default is the genesis hash)",
+    ),
+    "casetrack.audit.service.x_record__mutmut_22": (
+        "AuditHead(id=1, seq=1, )",
+        "the new head's last hash is set to the new entry's a few lines on, in the same call "
+        "(and the column's default is the genesis hash)",
+    ),
     # suppression: the exact check's simplex
     "casetrack.reports.suppression.x__pinned_in__mutmut_14": (
         "row[index[c]] = k",
@@ -443,6 +471,16 @@ KNOWN_GAPS: dict[str, tuple[str, str]] = {
         "ties other than at 0 no longer go to the lowest basic column; the optimum is the "
         "same, but Bland's guarantee against cycling is lost, and no system that then cycles "
         "was found",
+    ),
+    "casetrack.audit.service.x_record__mutmut_17": (
+        "AuditHead(id=None, seq=1",
+        "a new head row without its id 1: on SQLite (where make mutation runs) a row added to "
+        "the empty table gets id 1 anyway; on PostgreSQL the id sequence could give another",
+    ),
+    "casetrack.audit.service.x_record__mutmut_20": (
+        "AuditHead(seq=1, last_hash=GENESIS_HASH)",
+        "a new head row without its id 1: on SQLite (where make mutation runs) a row added to "
+        "the empty table gets id 1 anyway; on PostgreSQL the id sequence could give another",
     ),
     "casetrack.reports.suppression.x__bounds__mutmut_1": (
         "passes: int = 101",

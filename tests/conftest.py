@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import compiled
 import migrated
 import pytest
 import time_machine
@@ -247,6 +248,7 @@ def serve_live(app: Flask, name: str) -> Iterator[str]:
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     application = create_app(app_config)
     application.test_client_class = IsolatedClient
+    application.jinja_env.bytecode_cache = compiled.TEMPLATES  # tests/compiled.py
     with application.app_context():
         _empty_tables()
         yield application

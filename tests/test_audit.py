@@ -315,6 +315,19 @@ def test_who_an_entry_names(app, make_user) -> None:
         login_user(user)
         event = record("signed_in_user")
         assert (event.actor_id, event.actor, event.address) == (user.id, user.email, "192.0.2.7")
+        # every field is sealed, the actor's id and the address too
+        assert event.hash == entry_hash(
+            seq=event.seq,
+            at=event.at,
+            actor_id=user.id,
+            actor=user.email,
+            action="signed_in_user",
+            object_type=None,
+            object_id=None,
+            address="192.0.2.7",
+            details="{}",
+            prev_hash=event.prev_hash,
+        )
         assert record("told", actor=(42, "named")).actor_id == 42
     db.session.commit()
     assert verify_chain()[1] is None

@@ -67,7 +67,7 @@ def _hash_of(event: AuditEvent) -> str:
 
 
 def _current_actor() -> tuple[int | None, str]:
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
+    if has_request_context() and current_user.is_authenticated:
         return current_user.id, current_user.email
     if has_app_context() and "audit_actor" in g:
         return g.audit_actor  # set by the command line: "cli:<os user>"
