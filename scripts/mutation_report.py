@@ -612,7 +612,14 @@ def main() -> int:
         "(the selection in pyproject.toml), on SQLite. A mutant is killed when a test fails (or "
         "hangs) with it in place; an equivalent mutant behaves exactly like the original, so no "
         "test can kill it (each is explained below). A mutant with no tests is one no test of "
-        "the selection runs: it counts as not killed.",
+        "the selection runs: it counts as not killed. A survivor marked *not killed* is not "
+        "shown equivalent: it counts as a gap, with what stands in the way.",
+        "",
+        "The selection leaves out the tests that were the first to fail for no mutant in a "
+        "whole run with them: mutmut runs a mutant's tests fastest first (timed with their "
+        "fixtures, tests/conftest.py) and stops at the first failure, so they changed no "
+        "result. Under mutmut only, a test still running 30 s after it starts (5 s in the "
+        "quick rule modules) fails, so a mutant that loops for ever is killed then.",
         "",
         f"**{killed} of {checked} mutants checked were killed ({percent(killed, checked)}); "
         f"{len(explained)} survivors are equivalent, so {killed} of {checked - len(explained)} "
